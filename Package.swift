@@ -1,0 +1,188 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Upcoming features every target opts into (see STYLE.md rule 12).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "todod",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "todod", targets: ["todod"]),
+        .executable(name: "todoctl", targets: ["todoctl"]),
+        .executable(name: "todo-bench", targets: ["todo-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // MARK: - Libraries
+        .target(name: "TodoCore", swiftSettings: swiftSettings),
+        .target(
+            name: "TodoStore",
+            dependencies: ["TodoCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TodoControl",
+            dependencies: [
+                "TodoCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SystemdSupport",
+            dependencies: ["CSystemd", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "ChatKitProtocol", dependencies: ["TodoCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "TodoAuth",
+            dependencies: [
+                "TodoCore",
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "TodoUI", exclude: ["Assets"], swiftSettings: swiftSettings, plugins: ["TodoUIEmbedPlugin"]),
+        .executableTarget(name: "TodoUIEmbedder", path: "Sources/TodoUIEmbedder"),
+        .plugin(name: "TodoUIEmbedPlugin", capability: .buildTool(), dependencies: ["TodoUIEmbedder"], path: "Sources/TodoUIEmbedPlugin"),
+        .target(
+            name: "TodoTools",
+            dependencies: ["TodoCore", .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TodoAgent",
+            dependencies: [
+                "TodoCore", "TodoTools", "ChatKitProtocol",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TodoHTTP",
+            dependencies: [
+                "TodoCore", "ChatKitProtocol", "TodoAuth", "TodoUI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TodoDaemon",
+            dependencies: [
+                "TodoCore", "TodoStore", "TodoControl", "SystemdSupport", "TodoAuth", "TodoHTTP",
+                "ChatKitProtocol", "TodoTools", "TodoAgent",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TodoTesting",
+            dependencies: [
+                "TodoDaemon", "TodoCore", "TodoStore", "TodoControl",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Executables (thin)
+        .executableTarget(
+            name: "todod",
+            dependencies: ["TodoDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "todoctl",
+            dependencies: [
+                "TodoControl", "TodoCore", "TodoTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "todo-bench",
+            dependencies: ["TodoTesting", "TodoDaemon", "TodoStore", "TodoControl", "TodoCore"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "TodoCoreTests", dependencies: ["TodoCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TodoStoreTests",
+            dependencies: ["TodoStore", "TodoCore", "TodoTesting"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TodoControlTests",
+            dependencies: ["TodoControl", "TodoCore", "TodoTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", "TodoTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ChatKitProtocolTests",
+            dependencies: ["ChatKitProtocol", "TodoCore"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TodoHTTPTests",
+            dependencies: [
+                "TodoHTTP", "TodoAuth", "ChatKitProtocol", "TodoCore", "TodoTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TodoAgentTests",
+            dependencies: ["TodoAgent", "TodoTools", "TodoCore", "TodoTesting", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TodoTesting", "TodoControl", "TodoCore"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
+
+// MARK: - Fuzz targets (only with TODO_FUZZ=1; see RELIABILITY.md §c)
+if Context.environment["TODO_FUZZ"] == "1" {
+    package.targets += [
+        .executableTarget(name: "FuzzRecordDecoder", dependencies: ["TodoStore", "TodoCore"], path: "Tests/Fuzz/RecordDecoder"),
+        .executableTarget(name: "FuzzControlLine", dependencies: ["TodoControl", "TodoCore"], path: "Tests/Fuzz/ControlLine"),
+    ]
+}
