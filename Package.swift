@@ -92,6 +92,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -140,18 +142,27 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "TodoCoreTests", dependencies: ["TodoCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TodoUITests", dependencies: ["TodoUI"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TodoStoreTests",
-            dependencies: ["TodoStore", "TodoCore", "TodoTesting"],
+            dependencies: ["TodoStore", "TodoCore", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TodoControlTests",
-            dependencies: ["TodoControl", "TodoCore", "TodoTesting"],
+            dependencies: [
+                "TodoControl", "TodoCore", "TodoTesting",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SystemdSupportTests", dependencies: ["SystemdSupport", "TodoTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SystemdSupportTests",
+            dependencies: ["SystemdSupport", "TodoTesting", "TodoControl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ChatKitProtocolTests",
             dependencies: ["ChatKitProtocol", "TodoCore"],
@@ -161,14 +172,21 @@ let package = Package(
         .testTarget(
             name: "TodoHTTPTests",
             dependencies: [
-                "TodoHTTP", "TodoAuth", "ChatKitProtocol", "TodoCore", "TodoTesting",
+                "TodoHTTP", "TodoAuth", "ChatKitProtocol", "TodoCore", "TodoTesting", "TodoStore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TodoAgentTests",
-            dependencies: ["TodoAgent", "TodoTools", "TodoCore", "TodoTesting", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: [
+                "TodoAgent", "TodoTools", "TodoCore", "TodoTesting", "TodoStore", "ChatKitProtocol", "TodoHTTP", "TodoAuth",
+                .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,172 @@
+public import TodoCore
+
+// MARK: - Wire builders
+
+/// Builders for the JSON the reference sends: threads, items, pages and stream events,
+/// with fields in model order and nulls omitted.
+public enum ChatKitWire {
+    /// The key under which todod keeps tool-call details inside a stored workflow item (never sent).
+    public static let toolsKey = "x_tools"
+
+    /// Item types that are stored but never sent to a client.
+    public static let hiddenTypes: Set<String> = ["hidden_context_item", "sdk_hidden_context"]
+
+    // MARK: Threads
+
+    /// The stored payload of a thread's metadata.
+    /// - Parameters:
+    ///   - title: the title, if any.
+    ///   - status: `{"type":"active"}` etc.
+    public static func threadPayload(title: String?, status: JSONValue = .obj(["type": "active"])) -> JSONValue {
+        .obj(["title": title.map { .string($0) }, "status": status])
+    }
+
+    /// A `Thread` as the client sees it (metadata always `{}`).
+    /// - Parameters:
+    ///   - id: thread id.
+    ///   - createdAt: creation time.
+    ///   - payload: the stored metadata payload.
+    ///   - items: the embedded page (empty for lists, updates and events).
+    public static func thread(id: String, createdAt: Timestamp, payload: JSONValue, items: JSONValue = emptyPage) -> JSONValue {
+        .obj([
+            "title": payload["title"].flatMap { $0.stringValue.map { .string($0) } },
+            "id": .string(id),
+            "created_at": .string(createdAt.rfc3339),
+            "status": payload["status"] ?? .obj(["type": "active"]),
+            "metadata": .object([]),
+            "items": items,
+        ])
+    }
+
+    /// `{"data":[],"has_more":false}`.
+    public static let emptyPage = JSONValue.obj(["data": .array([]), "has_more": false])
+
+    /// A page: `after` only when `has_more` (the reference store returns null otherwise).
+    /// - Parameters:
+    ///   - data: the entries.
+    ///   - hasMore: whether more follow.
+    ///   - after: the cursor of the last entry.
+    public static func page(_ data: [JSONValue], hasMore: Bool, after: String?) -> JSONValue {
+        .obj(["data": .array(data), "has_more": .bool(hasMore), "after": hasMore ? after.map { .string($0) } : nil])
+    }
+
+    // MARK: Items
+
+    /// The client form of a stored item: the payload minus todod's private keys, or nil for hidden items.
+    /// - Parameter stored: the stored payload.
+    public static func clientItem(_ stored: JSONValue) -> JSONValue? {
+        guard let type = stored["type"]?.stringValue, !hiddenTypes.contains(type) else { return nil }
+        guard case .object(let fields) = stored, fields.contains(where: { $0.0 == toolsKey }) else { return stored }
+        return .object(fields.filter { $0.0 != toolsKey })
+    }
+
+    /// A `user_message` item.
+    /// - Parameters:
+    ///   - id: item id (`msg_…`).
+    ///   - threadID: its thread.
+    ///   - createdAt: creation time.
+    ///   - input: the validated input.
+    public static func userMessage(id: String, threadID: String, createdAt: Timestamp, input: UserMessageInput) -> JSONValue {
+        .obj([
+            "id": .string(id), "thread_id": .string(threadID), "created_at": .string(createdAt.rfc3339), "type": "user_message",
+            "content": .array(input.content), "attachments": .array([]), "quoted_text": input.quotedText.map { .string($0) },
+            "inference_options": input.inferenceOptions,
+        ])
+    }
+
+    /// An `assistant_message` item with one `output_text` part (or none when `text` is nil).
+    /// - Parameters:
+    ///   - id: item id.
+    ///   - threadID: its thread.
+    ///   - createdAt: creation time.
+    ///   - text: the full text, or nil for the empty `added` form.
+    public static func assistantMessage(id: String, threadID: String, createdAt: Timestamp, text: String?) -> JSONValue {
+        .obj([
+            "id": .string(id), "thread_id": .string(threadID), "created_at": .string(createdAt.rfc3339), "type": "assistant_message",
+            "content": .array(text.map { [outputText($0)] } ?? []),
+        ])
+    }
+
+    /// `{"annotations":[],"text":…,"type":"output_text"}`.
+    /// - Parameter text: the text.
+    public static func outputText(_ text: String) -> JSONValue {
+        .obj(["annotations": .array([]), "text": .string(text), "type": "output_text"])
+    }
+
+    /// A `workflow` item of type `custom`.
+    /// - Parameters:
+    ///   - id: item id (`wf_…`).
+    ///   - threadID: its thread.
+    ///   - createdAt: creation time.
+    ///   - tasks: the tasks.
+    ///   - summary: `{title, icon?}` once done.
+    ///   - expanded: whether the client shows it open.
+    public static func workflow(id: String, threadID: String, createdAt: Timestamp, tasks: [JSONValue], summary: JSONValue?, expanded: Bool) -> JSONValue {
+        .obj([
+            "id": .string(id), "thread_id": .string(threadID), "created_at": .string(createdAt.rfc3339), "type": "workflow",
+            "workflow": .obj(["type": "custom", "tasks": .array(tasks), "summary": summary, "expanded": .bool(expanded)]),
+        ])
+    }
+
+    /// A `custom` workflow task.
+    /// - Parameters:
+    ///   - title: the task title.
+    ///   - content: the body (arguments while running, the result when done).
+    ///   - running: `loading` vs `complete`.
+    ///   - failed: whether the tool call failed.
+    public static func task(title: String, content: String, running: Bool, failed: Bool = false) -> JSONValue {
+        .obj([
+            "status_indicator": running ? "loading" : "complete", "type": "custom", "title": .string(title),
+            "icon": failed ? nil : "check", "content": .string(content),
+        ])
+    }
+
+    // MARK: Events
+
+    /// `{"type":"stream_options","stream_options":{"allow_cancel":true}}`.
+    public static let streamOptions = JSONValue.obj(["type": "stream_options", "stream_options": .obj(["allow_cancel": true])])
+
+    /// `thread.created` / `thread.updated`.
+    /// - Parameters:
+    ///   - type: the event type.
+    ///   - thread: the thread (empty items page).
+    public static func threadEvent(_ type: String, thread: JSONValue) -> JSONValue { .obj(["type": .string(type), "thread": thread]) }
+
+    /// `thread.item.added` / `thread.item.done` / `thread.item.replaced`.
+    /// - Parameters:
+    ///   - type: the event type.
+    ///   - item: the item.
+    public static func itemEvent(_ type: String, item: JSONValue) -> JSONValue { .obj(["type": .string(type), "item": item]) }
+
+    /// `thread.item.updated`.
+    /// - Parameters:
+    ///   - itemID: the item.
+    ///   - update: the update payload (tagged by `type`).
+    public static func itemUpdated(_ itemID: String, _ update: JSONValue) -> JSONValue {
+        .obj(["type": "thread.item.updated", "item_id": .string(itemID), "update": update])
+    }
+
+    /// `thread.item.removed`.
+    /// - Parameter itemID: the removed item.
+    public static func itemRemoved(_ itemID: String) -> JSONValue { .obj(["type": "thread.item.removed", "item_id": .string(itemID)]) }
+
+    /// An in-band `error` event.
+    /// - Parameters:
+    ///   - code: `custom` or `stream.error`.
+    ///   - message: shown to the user.
+    ///   - allowRetry: whether the client offers a retry.
+    public static func error(code: String = "custom", message: String?, allowRetry: Bool) -> JSONValue {
+        .obj(["type": "error", "code": .string(code), "message": message.map { .string($0) }, "allow_retry": .bool(allowRetry)])
+    }
+
+    /// One SSE frame: `data: <compact json>\n\n`.
+    /// - Parameter event: the event.
+    public static func sseFrame(_ event: JSONValue) -> [UInt8] {
+        var out: [UInt8] = Array("data: ".utf8)
+        out.reserveCapacity(256)
+        event.write(to: &out)
+        out.append(0x0A)
+        out.append(0x0A)
+        return out
+    }
+}

@@ -1,0 +1,182 @@
+public import ChatKitProtocol
+public import Logging
+public import TodoCore
+import MCP
+import TodoTools
+
+// MARK: - AgentResponder
+
+/// The assistant: an LLM agent loop whose only tools are the five in-process MCP task tools,
+/// bound to the turn's authenticated user.
+///
+/// Per turn: connect an MCP client to a tool server bound to `input.user` over
+/// `InMemoryTransport`; send the system prompt, budgeted history and message with the tools;
+/// stream text deltas as they arrive; run tool calls (in parallel) and feed results back, up to
+/// `maxRounds` model calls; then send a title for a new thread. Failures end the turn with one
+/// `.error` event (always the last event): 401/403 and other 4xx are not retryable, 429/5xx and
+/// connection failures are retried twice with backoff, a turn over the time limit is stopped, and
+/// text that already streamed before a cut is kept.
+public struct AgentResponder: Responder {
+    private let client: any LLMClient
+    private let configuration: LLMConfiguration
+    private let tasks: any TaskRepository
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - client: the model.
+    ///   - configuration: model name, limits, retries.
+    ///   - tasks: the task store the tools act on.
+    ///   - logger: where the agent logs.
+    public init(client: any LLMClient, configuration: LLMConfiguration, tasks: any TaskRepository, logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.tasks = tasks
+        self.logger = logger
+    }
+
+    public func respond(to input: ResponderInput) -> AsyncThrowingStream<ResponderEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                await runTurn(input, continuation)
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: - Turn
+
+    private func runTurn(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async {
+        let limit = configuration.turnTimeoutSeconds
+        var failure: (message: String, allowRetry: Bool)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await loop(input, out) }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(Int64(limit * 1000)))
+                    throw TodoAgentError.timeout(seconds: limit)
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch let error as TodoAgentError {
+            failure = Self.userFacing(error, configuration: configuration)
+        } catch let error as RoundsExhausted {
+            failure = ("I stopped after \(error.rounds) rounds of tool calls without a final answer. Please try a simpler request.", true)
+        } catch let error as TodoToolsError {
+            failure = ("The task tools are unavailable: \(error.message)", true)
+        } catch {
+            if Task.isCancelled { return }
+            failure = ("The assistant failed: \(error)", true)
+        }
+        if Task.isCancelled { return }
+        // A title only after a reply: a failed turn ends with its error, as the last event.
+        if input.isNewThread && failure == nil { out.yield(.title(AgentPrompt.threadTitle(for: input.message))) }
+        if let failure {
+            logger.warning("assistant turn failed", metadata: ["todo.thread.id": .string(input.threadID), "todo.error": .string(failure.message)])
+            out.yield(.error(message: failure.message, allowRetry: failure.allowRetry))
+        }
+    }
+
+    private struct RoundsExhausted: Error { var rounds: Int }
+
+    private func loop(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
+        let session = try await InProcessToolSession.connect(repository: tasks, user: input.user)
+        do {
+            try await rounds(input, session, out)
+            await session.close()
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    private func rounds(_ input: ResponderInput, _ session: InProcessToolSession, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
+        let tools = try await session.listTools().map {
+            ToolDefinition(name: $0.name, description: $0.description ?? $0.name, parameters: $0.inputSchema)
+        }
+        var messages = AgentPrompt.messages(history: input.history, message: input.message, budget: configuration.historyBudgetCharacters)
+        var usedCallIDs: Set<String> = []
+        for round in 1...max(1, configuration.maxRounds) {
+            let request = ChatRequest(model: configuration.model, messages: messages, tools: tools)
+            let (text, calls) = try await callModel(request, out)
+            logger.debug("model round done", metadata: ["todo.thread.id": .string(input.threadID), "todo.round": .stringConvertible(round), "todo.tool_calls": .stringConvertible(calls.count)])
+            if calls.isEmpty { return }
+            if !text.isEmpty { out.yield(.endMessage) }
+            messages.append(ChatMessage(role: .assistant, content: text.isEmpty ? nil : text, toolCalls: calls))
+            // Event ids must be unique within the turn even if a model reuses call ids.
+            let eventIDs = calls.map { call -> String in
+                var id = call.id
+                while usedCallIDs.contains(id) { id += "_\(round)" }
+                usedCallIDs.insert(id)
+                return id
+            }
+            for (call, id) in zip(calls, eventIDs) {
+                out.yield(.toolStarted(callID: id, name: call.name, arguments: call.arguments,
+                                       title: AgentPrompt.startedTitle(name: call.name, arguments: call.arguments)))
+            }
+            let outcomes = await withTaskGroup(of: (Int, ToolOutcome).self) { group in
+                for (index, call) in calls.enumerated() {
+                    group.addTask { (index, await session.call(name: call.name, argumentsJSON: call.arguments)) }
+                }
+                var results = [ToolOutcome?](repeating: nil, count: calls.count)
+                for await (index, outcome) in group { results[index] = outcome }
+                return results.map { $0! }
+            }
+            for ((call, id), outcome) in zip(zip(calls, eventIDs), outcomes) {
+                let summary = ToolOutcomeSummary(
+                    isError: outcome.isError, taskTitle: outcome.structured?.objectValue?["title"]?.stringValue,
+                    count: outcome.structured?.objectValue?["count"]?.intValue)
+                out.yield(.toolFinished(callID: id, title: AgentPrompt.finishedTitle(name: call.name, outcome: summary),
+                                        result: outcome.text, isError: outcome.isError))
+                messages.append(ChatMessage(role: .tool, content: outcome.isError ? "Error: \(outcome.text)" : outcome.text, toolCallID: call.id))
+            }
+        }
+        throw RoundsExhausted(rounds: configuration.maxRounds)
+    }
+
+    // MARK: - Model calls
+
+    /// One model response with retries (429/5xx/connection failures, only before anything streamed).
+    private func callModel(_ request: ChatRequest, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws -> (String, [ToolCallRequest]) {
+        var attempt = 0
+        while true {
+            var text = ""
+            var calls: [ToolCallRequest] = []
+            do {
+                for try await event in client.stream(request) {
+                    switch event {
+                    case .textDelta(let delta):
+                        text += delta
+                        out.yield(.textDelta(delta))
+                    case .toolCalls(let received): calls = received
+                    case .usage, .finished: break
+                    }
+                }
+                return (text, calls)
+            } catch let error as TodoAgentError where error.isRetryable && text.isEmpty && attempt < configuration.maxRetries {
+                attempt += 1
+                let delay = configuration.retryBaseDelaySeconds * Double(1 << (attempt - 1))
+                logger.info("retrying model call", metadata: ["todo.attempt": .stringConvertible(attempt), "todo.error": .string(error.message)])
+                try await Task.sleep(for: .milliseconds(Int64(delay * 1000)))
+            }
+        }
+    }
+
+    // MARK: - Messages
+
+    static func userFacing(_ error: TodoAgentError, configuration: LLMConfiguration) -> (String, Bool) {
+        switch error.kind {
+        case .notConfigured: return (error.message, false)
+        case .unauthorized:
+            return ("The assistant is misconfigured: \(error.message). Check OPENAI_API_KEY / TODOD_LLM_API_KEY and TODOD_LLM_BASE_URL.", false)
+        case .rejected:
+            return ("The assistant is misconfigured: \(error.message). Check TODOD_LLM_MODEL ('\(configuration.model)') and TODOD_LLM_BASE_URL.", false)
+        case .unavailable:
+            return ("The assistant is unavailable: \(error.message) (tried \(configuration.maxRetries + 1) times). Please try again in a moment.", true)
+        case .transport: return ("The assistant is unavailable: \(error.message).", true)
+        case .streamCut, .protocolViolation: return ("The answer was interrupted: \(error.message). Please try again.", true)
+        case .timeout: return ("The assistant timed out: \(error.message). Please try again.", true)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+public import MCP
+
+// MARK: - Conversation values
+
+/// One message of a chat-completions conversation.
+public struct ChatMessage: Sendable, Hashable {
+    /// The speaker.
+    public enum Role: String, Sendable, Hashable, Codable {
+        case system, user, assistant, tool
+    }
+
+    /// The speaker.
+    public var role: Role
+    /// The text (nil for an assistant message that only calls tools).
+    public var content: String?
+    /// Tool calls an assistant message made.
+    public var toolCalls: [ToolCallRequest]
+    /// For `tool` messages: the call this answers.
+    public var toolCallID: String?
+
+    /// - Parameters:
+    ///   - role: the speaker.
+    ///   - content: the text.
+    ///   - toolCalls: the assistant's tool calls.
+    ///   - toolCallID: the answered call, for tool messages.
+    public init(role: Role, content: String?, toolCalls: [ToolCallRequest] = [], toolCallID: String? = nil) {
+        self.role = role
+        self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
+    }
+
+    /// Approximate size in characters, for the history budget.
+    var size: Int { (content?.count ?? 0) + toolCalls.reduce(0) { $0 + $1.name.count + $1.arguments.count + 16 } + 8 }
+}
+
+/// A complete tool call from the model: arguments are raw JSON text (maybe not valid JSON).
+public struct ToolCallRequest: Sendable, Hashable {
+    /// The call id (generated when the model sent none).
+    public var id: String
+    /// The tool name.
+    public var name: String
+    /// The arguments as the model wrote them.
+    public var arguments: String
+
+    /// - Parameters:
+    ///   - id: the call id.
+    ///   - name: the tool name.
+    ///   - arguments: the raw arguments text.
+    public init(id: String, name: String, arguments: String) {
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
+}
+
+/// A function the model may call.
+public struct ToolDefinition: Sendable, Hashable {
+    /// The function name.
+    public var name: String
+    /// What it does.
+    public var description: String
+    /// The JSON Schema of its arguments.
+    public var parameters: Value
+
+    /// - Parameters:
+    ///   - name: the function name.
+    ///   - description: what it does.
+    ///   - parameters: the JSON Schema.
+    public init(name: String, description: String, parameters: Value) {
+        self.name = name
+        self.description = description
+        self.parameters = parameters
+    }
+}
+
+/// One streaming chat-completions request.
+public struct ChatRequest: Sendable, Hashable {
+    /// The model name.
+    public var model: String
+    /// The conversation.
+    public var messages: [ChatMessage]
+    /// The callable tools.
+    public var tools: [ToolDefinition]
+
+    /// - Parameters:
+    ///   - model: the model name.
+    ///   - messages: the conversation.
+    ///   - tools: the callable tools.
+    public init(model: String, messages: [ChatMessage], tools: [ToolDefinition]) {
+        self.model = model
+        self.messages = messages
+        self.tools = tools
+    }
+}
+
+/// What a streaming model call produces, in order.
+public enum LLMStreamEvent: Sendable, Hashable {
+    /// A piece of assistant text, as it arrived.
+    case textDelta(String)
+    /// The complete tool calls of this response (once, at the end, ordered by index).
+    case toolCalls([ToolCallRequest])
+    /// Token usage, when the provider reports it.
+    case usage(promptTokens: Int, completionTokens: Int)
+    /// The model finished (the reason as sent, for example `stop` or `tool_calls`).
+    case finished(reason: String?)
+}
+
+// MARK: - Wire encoding
+
+extension ChatRequest {
+    /// The JSON body: `stream: true`, `stream_options.include_usage`, `tools`.
+    func wireBody() -> Value {
+        var body: [String: Value] = [
+            "model": .string(model),
+            "stream": true,
+            "stream_options": ["include_usage": true],
+            "messages": .array(messages.map { $0.wireValue }),
+        ]
+        if !tools.isEmpty {
+            body["tools"] = .array(tools.map { tool in
+                ["type": "function",
+                 "function": ["name": .string(tool.name), "description": .string(tool.description), "parameters": tool.parameters]]
+            })
+        }
+        return .object(body)
+    }
+}
+
+extension ChatMessage {
+    var wireValue: Value {
+        var out: [String: Value] = ["role": .string(role.rawValue)]
+        out["content"] = content.map(Value.string) ?? (toolCalls.isEmpty ? .string("") : .null)
+        if !toolCalls.isEmpty {
+            out["tool_calls"] = .array(toolCalls.map { call in
+                ["id": .string(call.id), "type": "function",
+                 "function": ["name": .string(call.name), "arguments": .string(call.arguments)]]
+            })
+        }
+        if let toolCallID { out["tool_call_id"] = .string(toolCallID) }
+        return .object(out)
+    }
+}

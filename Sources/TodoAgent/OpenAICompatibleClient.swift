@@ -1,0 +1,110 @@
+public import AsyncHTTPClient
+import Foundation
+import MCP
+import NIOCore
+import NIOHTTP1
+
+// MARK: - LLMClient
+
+/// A streaming chat-completions model: the one side effect of the agent loop.
+public protocol LLMClient: Sendable {
+    /// Streams one model response.
+    ///
+    /// Errors are `TodoAgentError` (HTTP status, transport, stream cut, malformed stream).
+    /// Cancelling the consuming task cancels the HTTP request.
+    /// - Parameter request: model, messages and tools.
+    /// - Returns: text deltas as they arrive, then the complete tool calls, usage and `finished`.
+    func stream(_ request: ChatRequest) -> AsyncThrowingStream<LLMStreamEvent, any Error>
+}
+
+// MARK: - OpenAICompatibleClient
+
+/// `POST {base}/chat/completions` with `stream: true`, `tools` and `stream_options.include_usage`,
+/// over AsyncHTTPClient. Works with OpenAI, Ollama (`/v1`), llama.cpp's server (`--jinja`) and the like.
+public struct OpenAICompatibleClient: LLMClient {
+    /// The base URL, for example `https://api.openai.com/v1`.
+    public let baseURL: String
+    /// The bearer token, if any.
+    public let apiKey: String?
+    /// The longest a single request may take before AsyncHTTPClient gives up.
+    public let requestTimeout: Duration
+    private let httpClient: HTTPClient
+
+    /// - Parameters:
+    ///   - baseURL: the base URL (a trailing `/` is ignored).
+    ///   - apiKey: the bearer token; nil sends no `Authorization` header.
+    ///   - requestTimeout: the deadline of one request, body included.
+    ///   - httpClient: the client (the process-wide shared one by default).
+    public init(baseURL: String, apiKey: String?, requestTimeout: Duration = .seconds(60), httpClient: HTTPClient = .shared) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.apiKey = apiKey
+        self.requestTimeout = requestTimeout
+        self.httpClient = httpClient
+    }
+
+    public func stream(_ request: ChatRequest) -> AsyncThrowingStream<LLMStreamEvent, any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    try await run(request, continuation)
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: Task.isCancelled ? CancellationError() : error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    // MARK: - Request
+
+    private func run(_ request: ChatRequest, _ continuation: AsyncThrowingStream<LLMStreamEvent, any Error>.Continuation) async throws {
+        var http = HTTPClientRequest(url: baseURL + "/chat/completions")
+        http.method = .POST
+        http.headers.add(name: "Content-Type", value: "application/json")
+        http.headers.add(name: "Accept", value: "text/event-stream")
+        if let apiKey, !apiKey.isEmpty { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        http.body = .bytes(ByteBuffer(bytes: try encoder.encode(request.wireBody())))
+
+        let response: HTTPClientResponse
+        do {
+            let (seconds, attoseconds) = requestTimeout.components
+            response = try await httpClient.execute(http, timeout: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw TodoAgentError.transport("\(error)")
+        }
+        guard (200..<300).contains(Int(response.status.code)) else {
+            let body = (try? await response.body.collect(upTo: 4096)).map { String(buffer: $0) } ?? ""
+            throw TodoAgentError.http(status: Int(response.status.code), body: body)
+        }
+
+        var sse = SSEDecoder()
+        var accumulator = ChatStreamAccumulator()
+        do {
+            for try await buffer in response.body {
+                for data in try sse.feed(buffer.readableBytesView) {
+                    for event in try accumulator.consume(data) { continuation.yield(event) }
+                }
+            }
+        } catch let error as TodoAgentError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw TodoAgentError.streamCut("\(error)")
+        }
+        if let tail = sse.finish() {
+            for event in try accumulator.consume(tail) { continuation.yield(event) }
+        }
+        guard accumulator.isComplete else {
+            throw TodoAgentError.streamCut("the connection closed before the model finished its response")
+        }
+        let calls = accumulator.toolCalls
+        if !calls.isEmpty { continuation.yield(.toolCalls(calls)) }
+        continuation.yield(.finished(reason: accumulator.finishReason))
+    }
+}

@@ -1,0 +1,194 @@
+import Foundation
+import TodoCore
+
+// MARK: - Decoded line
+
+/// What one request line decodes to: a typed request, or the error response to send.
+public enum DecodedLine: Sendable, Hashable {
+    /// A valid request. `id` is nil for a notification (the server then sends no response).
+    case request(id: RequestID?, ControlRequest)
+    /// An invalid line: respond with `error` and `id` (null when the id could not be read).
+    case failure(id: RequestID?, RPCError)
+}
+
+// MARK: - Line decoder
+
+/// Decodes one newline-free line of the control protocol. A pure value: no I/O, testable and fuzzable.
+///
+/// Invalid JSON → -32700; not a request object → -32600; unknown method → -32601;
+/// missing or bad params → -32602 with `data.field` naming the parameter.
+public struct ControlLineDecoder: Sendable {
+    /// The default longest accepted line: 1 MiB (without the newline).
+    public static let defaultMaxLineBytes = 1 << 20
+
+    /// The longest accepted line, in bytes.
+    public var maxLineBytes: Int
+
+    /// - Parameter maxLineBytes: the longest accepted line.
+    public init(maxLineBytes: Int = ControlLineDecoder.defaultMaxLineBytes) {
+        self.maxLineBytes = maxLineBytes
+    }
+
+    /// Decodes `line` (without its trailing newline).
+    /// - Parameter line: the raw bytes.
+    /// - Returns: the request or the error to answer with.
+    public func decode(_ line: some Collection<UInt8>) -> DecodedLine {
+        guard line.count <= maxLineBytes else {
+            return .failure(id: nil, .invalidRequest("request line exceeds \(maxLineBytes) bytes"))
+        }
+        let data = Data(line)
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            return .failure(id: nil, .parseError("invalid JSON"))
+        }
+        guard case .object(let members) = value else {
+            if case .array = value { return .failure(id: nil, .invalidRequest("batch requests are not supported")) }
+            return .failure(id: nil, .invalidRequest("a request must be a JSON object"))
+        }
+        var id: RequestID?
+        switch members["id"] {
+        case nil, .null?: id = nil
+        case .string(let s)?: id = .string(s)
+        case .number(let n)? where n.rounded() == n && abs(n) < 9.0e15: id = .number(Int64(n))
+        default: return .failure(id: nil, .invalidRequest("id must be a string or an integer"))
+        }
+        guard members["jsonrpc"] == .string("2.0") else {
+            return .failure(id: id, .invalidRequest("jsonrpc must be \"2.0\""))
+        }
+        guard case .string(let method)? = members["method"] else {
+            return .failure(id: id, .invalidRequest("method must be a string"))
+        }
+        let hasParams: Bool
+        switch members["params"] {
+        case nil, .null?: hasParams = false
+        case .object?: hasParams = true
+        default: return .failure(id: id, .invalidParams(field: "params", "params must be an object"))
+        }
+        do {
+            guard let request = try Self.request(method: method, data: hasParams ? data : nil) else {
+                return .failure(id: id, .methodNotFound(method))
+            }
+            return .request(id: id, request)
+        } catch let error as RPCError {
+            return .failure(id: id, error)
+        } catch {
+            return .failure(id: id, Self.paramsError(error))
+        }
+    }
+
+    // MARK: Methods
+
+    private static func request(method: String, data: Data?) throws -> ControlRequest? {
+        func p<P: Decodable>(_ type: P.Type) throws -> P { try decodeParams(type, from: data) }
+        switch method {
+        case ControlMethods.Status.name: return .status
+        case ControlMethods.AddTask.name:
+            let params = try p(AddTaskParams.self)
+            if let rid = params.requestID, !(1...128).contains(rid.utf8.count) {
+                throw RPCError.invalidParams(field: "request_id", "request_id must be 1-128 bytes")
+            }
+            return .addTask(params)
+        case ControlMethods.ListTasks.name: return .listTasks(try p(ListTasksParams.self))
+        case ControlMethods.GetTask.name: return .getTask(try p(TaskIDParams.self))
+        case ControlMethods.UpdateTask.name: return .updateTask(try p(UpdateTaskParams.self))
+        case ControlMethods.CompleteTask.name: return .completeTask(try p(CompleteTaskParams.self))
+        case ControlMethods.DeleteTask.name: return .deleteTask(try p(TaskIDParams.self))
+        case ControlMethods.IssueToken.name:
+            let params = try p(IssueTokenParams.self)
+            if let ttl = params.ttlSeconds, ttl <= 0 {
+                throw RPCError.invalidParams(field: "ttl_seconds", "ttl_seconds must be positive")
+            }
+            return .issueToken(params)
+        case ControlMethods.LoginCode.name: return .loginCode
+        case ControlMethods.Compact.name: return .compact
+        case ControlMethods.Backup.name:
+            let params = try p(BackupParams.self)
+            guard params.directory.hasPrefix("/") else {
+                throw RPCError.invalidParams(field: "directory", "directory must be an absolute path")
+            }
+            return .backup(params)
+        case ControlMethods.Export.name: return .export
+        case ControlMethods.Import.name: return .importData(try p(ImportParams.self))
+        case ControlMethods.Subscribe.name: return .subscribe
+        case ControlMethods.Shutdown.name: return .shutdown
+        default: return nil
+        }
+    }
+
+    private struct Envelope<P: Decodable>: Decodable {
+        var params: P
+    }
+
+    private static func decodeParams<P: Decodable>(_ type: P.Type, from data: Data?) throws -> P {
+        guard let data else { return try JSONDecoder().decode(P.self, from: Data("{}".utf8)) }
+        return try JSONDecoder().decode(Envelope<P>.self, from: data).params
+    }
+
+    // MARK: Errors
+
+    /// Maps a decoding or validation failure to -32602 naming the field.
+    static func paramsError(_ error: any Error) -> RPCError {
+        if let todo = error as? TodoError {
+            return .invalidParams(field: todo.field ?? "params", todo.message)
+        }
+        guard let decoding = error as? DecodingError else {
+            return .invalidParams(field: "params", "invalid params")
+        }
+        switch decoding {
+        case .keyNotFound(let key, let context):
+            let name = fieldName(context.codingPath + [key])
+            return .invalidParams(field: name, "missing required field '\(name)'")
+        case .typeMismatch(let type, let context):
+            let name = fieldName(context.codingPath)
+            return .invalidParams(field: name, "field '\(name)' must be of type \(typeName(type))")
+        case .valueNotFound(_, let context):
+            let name = fieldName(context.codingPath)
+            return .invalidParams(field: name, "field '\(name)' must not be null")
+        case .dataCorrupted(let context):
+            let name = fieldName(context.codingPath)
+            return .invalidParams(field: name, "field '\(name)' has an invalid value")
+        @unknown default:
+            return .invalidParams(field: "params", "invalid params")
+        }
+    }
+
+    private static func fieldName(_ path: [any CodingKey]) -> String {
+        let names = path.filter { $0.intValue == nil }.map(\.stringValue).filter { $0 != "params" }
+        return names.last ?? "params"
+    }
+
+    private static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "string"
+        case is Bool.Type: "boolean"
+        case is Int.Type, is Int64.Type, is Double.Type: "number"
+        default: "object"
+        }
+    }
+}
+
+// MARK: - Fuzzing
+
+extension ControlLineDecoder {
+    /// The JSON-RPC error codes the decoder may produce.
+    static let decoderCodes: Set<Int> = [
+        RPCError.parseErrorCode, RPCError.invalidRequestCode, RPCError.methodNotFoundCode, RPCError.invalidParamsCode,
+    ]
+
+    /// Decodes arbitrary bytes and traps when an invariant breaks: the result is a request, or an error with
+    /// one of the four decoder codes; -32602 always names a field; a parse error never carries an id.
+    /// Used by the libFuzzer harness and by the corpus replay test.
+    /// - Parameter bytes: any input.
+    public static func fuzzCheck(_ bytes: some Collection<UInt8>) {
+        switch ControlLineDecoder(maxLineBytes: 1 << 16).decode(bytes) {
+        case .request(_, let request):
+            precondition(!request.method.isEmpty)
+        case .failure(let id, let error):
+            precondition(decoderCodes.contains(error.code), "unexpected code \(error.code)")
+            if error.code == RPCError.invalidParamsCode { precondition(error.data?.field?.isEmpty == false, "-32602 without a field") }
+            if error.code == RPCError.parseErrorCode { precondition(id == nil, "parse error with an id") }
+        }
+    }
+}

@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import Logging
+import ServiceLifecycle
+public import SystemdSupport
+import TodoAuth
+public import TodoControl
+public import TodoCore
+import TodoStore
+import UnixSignals
+
+// MARK: - Context
+
+/// What the daemon takes from its process: environment, notifications, logging, inherited sockets.
+/// `todod` uses `.system(...)`; tests pass recording sinks and their own environment.
+public struct DaemonContext: Sendable {
+    /// The environment (for defaults, `BETTER_AUTH_SECRET`, LLM settings).
+    public var environment: [String: String]
+    /// Where sd_notify messages go.
+    public var notifier: SystemdNotifier
+    /// The process-wide log level (SIGHUP changes it).
+    public var levelControl: LogLevelControl
+    /// Makes a logger for a label (`todo.daemon`, `todo.store`, ...).
+    public var makeLogger: @Sendable (String) -> Logger
+    /// Sockets passed by systemd.
+    public var inheritedSockets: [InheritedSocket]
+    /// The wall clock.
+    public var clock: any WallClock
+    /// User and group lookups for the control socket.
+    public var accounts: any AccountDirectory
+
+    /// - Parameters: see the properties.
+    public init(
+        environment: [String: String], notifier: SystemdNotifier, levelControl: LogLevelControl,
+        makeLogger: @escaping @Sendable (String) -> Logger, inheritedSockets: [InheritedSocket] = [],
+        clock: any WallClock = SystemWallClock(), accounts: any AccountDirectory = SystemAccountDirectory()
+    ) {
+        self.environment = environment
+        self.notifier = notifier
+        self.levelControl = levelControl
+        self.makeLogger = makeLogger
+        self.inheritedSockets = inheritedSockets
+        self.clock = clock
+        self.accounts = accounts
+    }
+
+    /// The real process: `sd_notify`, the journald-aware log handler on stderr, and the listen fds systemd
+    /// passed (taken, so children do not inherit them).
+    /// - Parameter environment: the process environment.
+    public static func system(environment: [String: String]) -> DaemonContext {
+        let levels = LogLevelControl(.info)
+        let journal = JournalStream.stderrIsJournal(environment: environment)
+        return DaemonContext(
+            environment: environment, notifier: SystemdNotifier(), levelControl: levels,
+            makeLogger: { label in Logger(label: label) { JournalLogHandler(label: $0, usesPriorityPrefix: journal, levelControl: levels) } },
+            inheritedSockets: SystemdListenFDs.take())
+    }
+}
+
+// MARK: - Daemon
+
+/// The composition root: the one place that builds the store, the control server, the HTTP server and
+/// the systemd integration into one `ServiceGroup`. `todod` and the tests both use it.
+public final class Daemon: Sendable {
+    /// The configuration it started with.
+    public let configuration: DaemonConfiguration
+    /// Shared runtime state (listeners, reloadable settings).
+    public let runtime: DaemonRuntime
+    let store: Store
+    let serviceGroup: ServiceGroup
+    let logger: Logger
+
+    private init(configuration: DaemonConfiguration, runtime: DaemonRuntime, store: Store, serviceGroup: ServiceGroup, logger: Logger) {
+        self.configuration = configuration
+        self.runtime = runtime
+        self.store = store
+        self.serviceGroup = serviceGroup
+        self.logger = logger
+    }
+
+    /// Loads the configuration, takes the data-directory lock, recovers the store and binds the listeners.
+    /// Nothing is served (and `READY=1` is not sent) until `run()`.
+    /// - Parameters:
+    ///   - overrides: command-line flags.
+    ///   - context: the process context.
+    /// - Throws: `DaemonError` with a message for the operator (second daemon, bad config, corrupt data, ...).
+    public static func start(overrides: DaemonOverrides, context: DaemonContext) async throws -> Daemon {
+        let configuration = try DaemonConfiguration.load(overrides: overrides, environment: context.environment)
+        context.levelControl.level = configuration.logLevel
+        let logger = context.makeLogger("todo.daemon")
+        context.notifier.status("recovering \(configuration.dataDirectory)")
+        let store: Store
+        do {
+            store = try await Store.open(
+                directory: configuration.dataDirectory, clock: context.clock, options: StoreOptions(repair: configuration.repair),
+                logger: context.makeLogger("todo.store"))
+        } catch {
+            throw DaemonError.startup("cannot open the data directory \(configuration.dataDirectory): \(error)")
+        }
+        do {
+            return try await assemble(overrides: overrides, configuration: configuration, store: store, context: context, logger: logger)
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    private static func assemble(
+        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: Store, context: DaemonContext, logger: Logger) async throws -> Daemon {
+        let (failures, failureSink) = AsyncStream<StoreError>.makeStream()
+        store.onFatalFailure { failureSink.yield($0) }
+        let auth: AuthService
+        do {
+            auth = try AuthService.load(
+                dataDirectory: configuration.dataDirectory, environmentSecret: context.environment["BETTER_AUTH_SECRET"], clock: context.clock)
+        } catch {
+            throw DaemonError.startup("cannot set up authentication: \(error)")
+        }
+        let policy = try policy(for: configuration, accounts: context.accounts)
+        let access = ControlAccess(policy: policy, accounts: context.accounts)
+        let listener = controlListener(configuration: configuration, policy: policy, inherited: context.inheritedSockets)
+        let http = DaemonHTTP.plan(configuration: configuration, inherited: context.inheritedSockets)
+        let runtime = DaemonRuntime(
+            dataDirectory: configuration.dataDirectory, controlListener: listener.description, httpListener: http?.listenerDescription,
+            httpBaseURL: http?.baseURL, access: access,
+            settings: .init(chatRateLimit: configuration.chatRateLimit, tokenTTLSeconds: configuration.tokenTTLSeconds))
+        let trigger = ShutdownTrigger()
+        let handler = DaemonControlHandler(
+            store: store, auth: auth, runtime: runtime, clock: context.clock, shutdown: { await trigger.trigger() },
+            logger: context.makeLogger("todo.control"))
+        let server: ControlServer
+        do {
+            server = try await ControlServer.bind(
+                configuration: ControlServerConfiguration(listener: listener, idleTimeout: .seconds(configuration.idleTimeoutSeconds)),
+                handler: handler, access: access, logger: context.makeLogger("todo.control"))
+        } catch {
+            throw DaemonError.startup("cannot listen on the control socket: \(error)")
+        }
+        let readiness = ReadinessLatch(pending: http == nil ? [] : ["http"])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: ControlService(server: server))]
+        if let http {
+            services.append(.init(service: try await http.makeService(
+                store: store, auth: auth, runtime: runtime, context: context, onReady: { await readiness.markReady("http") })))
+        }
+        let reloader = DaemonReloader(
+            overrides: overrides, initial: configuration, context: context, runtime: runtime, logger: logger)
+        services += [
+            .init(service: FatalFailureService(failures: failures, notifier: context.notifier, logger: logger)),
+            .init(service: ReloadService(reload: { await reloader.reload() })),
+            .init(service: NotifierService(
+                notifier: context.notifier, readiness: readiness,
+                readyStatus: { "ready: control=\(runtime.controlListener)" + (runtime.httpListener.map { " http=\($0)" } ?? "") },
+                isHealthy: { await store.failure == nil }, logger: logger)),
+        ]
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.makeLogger("todo.lifecycle")))
+        trigger.attach(group)
+        return Daemon(configuration: configuration, runtime: runtime, store: store, serviceGroup: group, logger: logger)
+    }
+
+    /// Serves until SIGTERM/SIGINT, a `shutdown` request or `triggerShutdown()`; then drains and closes the
+    /// store (releasing the lock).
+    /// - Throws: `DaemonError.storeFailed` when the store fail-stopped (exit non-zero for a restart).
+    public func run() async throws {
+        do {
+            try await serviceGroup.run()
+        } catch let error as DaemonError where error.isStoreFailure {
+            throw error
+        } catch {
+            if let failure = await store.failure { throw DaemonError.storeFailed("\(failure)") }
+            await store.close()
+            throw DaemonError.startup("todod stopped with an error: \(error)")
+        }
+        if let failure = await store.failure { throw DaemonError.storeFailed("\(failure)") }
+        await store.close()
+        logger.info("stopped")
+    }
+
+    /// Starts a graceful shutdown (as SIGTERM would).
+    public func triggerShutdown() async { await serviceGroup.triggerGracefulShutdown() }
+
+    // MARK: Helpers
+
+    static func policy(for configuration: DaemonConfiguration, accounts: any AccountDirectory) throws -> PeerPolicy {
+        guard let name = configuration.allowedGroup else { return PeerPolicy(daemonUID: getuid()) }
+        guard let gid = accounts.groupID(named: name) else {
+            throw DaemonError.configuration("allowed group '\(name)' does not exist")
+        }
+        return PeerPolicy(daemonUID: getuid(), allowedGID: gid)
+    }
+
+    static func controlListener(configuration: DaemonConfiguration, policy: PeerPolicy, inherited: [InheritedSocket]) -> ControlListener {
+        if let socket = inherited.first(where: { $0.name == "control" })
+            ?? inherited.first(where: { $0.name != "http" && SystemdListenFDs.isUnixStreamListener($0.fd) }) {
+            return .inherited(fd: socket.fd)
+        }
+        return .path(configuration.controlSocket, mode: policy.allowedGID == nil ? 0o600 : 0o660, groupID: policy.allowedGID)
+    }
+}

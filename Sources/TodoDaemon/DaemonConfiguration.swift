@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+public import Logging
+import TodoControl
+
+// MARK: - Configuration
+
+/// Everything todod can be configured with. Every field has a default; `DaemonConfiguration.load`
+/// layers flags > environment > config file > defaults.
+///
+/// | key (file)        | environment             | flag               | default |
+/// |-------------------|-------------------------|--------------------|---------|
+/// | `data_dir`        | `TODOD_DATA_DIR`        | `--data-dir`       | `$STATE_DIRECTORY`, else `$XDG_STATE_HOME/todod`, else `~/.local/state/todod` |
+/// | `control_socket`  | `TODOD_CONTROL_SOCKET`  | `--control-socket` | `$RUNTIME_DIRECTORY/todod.sock`, else `$XDG_RUNTIME_DIR/todod/todod.sock`, else `/tmp/todod-UID/todod.sock` |
+/// | `http`            | `TODOD_HTTP`            | `--http`           | `127.0.0.1:8765` (`off` disables) |
+/// | `allowed_group`   | `TODOD_ALLOWED_GROUP`   | `--allowed-group`  | none (only root and the daemon's uid) |
+/// | `log_level`       | `TODOD_LOG_LEVEL`       | `--log-level`      | `info` |
+/// | `chat_rate_limit` | `TODOD_CHAT_RATE_LIMIT` | `--chat-rate-limit`| `20` chat messages per user per minute |
+/// | `idle_timeout`    | `TODOD_IDLE_TIMEOUT`    | `--idle-timeout`   | `300` seconds |
+/// | `token_ttl`       | `TODOD_TOKEN_TTL`       | `--token-ttl`      | `2592000` seconds (30 days) |
+///
+/// Reloadable with SIGHUP: `log_level`, `allowed_group` (new connections), `chat_rate_limit`, `token_ttl`.
+/// The others need a restart (a reload that changes them logs a warning and keeps the running values).
+public struct DaemonConfiguration: Sendable, Hashable {
+    /// The data directory.
+    public var dataDirectory: String
+    /// The control socket path (ignored when systemd passes a `control` socket).
+    public var controlSocket: String
+    /// The HTTP listen address `HOST:PORT`, or nil when HTTP is off.
+    public var http: String?
+    /// The group whose members may use the control socket.
+    public var allowedGroup: String?
+    /// The log level.
+    public var logLevel: Logger.Level
+    /// Chat messages per user per minute.
+    public var chatRateLimit: Int
+    /// Idle control connections close after this many seconds.
+    public var idleTimeoutSeconds: Int
+    /// The default lifetime of `todoctl token` tokens, in seconds.
+    public var tokenTTLSeconds: Int
+    /// Quarantine a corrupt data file instead of refusing to start (`--repair`, flag only).
+    public var repair: Bool
+    /// The config file in use, if any.
+    public var configFile: String?
+
+    /// A configuration with every default resolved for this environment.
+    /// - Parameter environment: the process environment (for `STATE_DIRECTORY`, `XDG_*`, `HOME`).
+    public init(defaultsFor environment: [String: String]) {
+        self.dataDirectory = Self.defaultDataDirectory(environment: environment)
+        self.controlSocket = ControlSocketDefaults.daemonPath(environment: environment)
+        self.http = "127.0.0.1:8765"
+        self.allowedGroup = nil
+        self.logLevel = .info
+        self.chatRateLimit = 20
+        self.idleTimeoutSeconds = 300
+        self.tokenTTLSeconds = 30 * 24 * 3600
+        self.repair = false
+        self.configFile = nil
+    }
+
+    /// `$STATE_DIRECTORY`, else `$XDG_STATE_HOME/todod`, else `~/.local/state/todod`.
+    /// - Parameter environment: the process environment.
+    public static func defaultDataDirectory(environment: [String: String]) -> String {
+        if let state = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !state.isEmpty { return String(state) }
+        if let xdg = environment["XDG_STATE_HOME"], !xdg.isEmpty { return xdg + "/todod" }
+        return homeDirectory(environment: environment) + "/.local/state/todod"
+    }
+
+    static func homeDirectory(environment: [String: String]) -> String {
+        if let home = environment["HOME"], !home.isEmpty { return home }
+        if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { return String(cString: dir) }
+        return "/tmp"
+    }
+
+    /// `host` and `port` of `http`, when set.
+    public var httpHostPort: (host: String, port: Int)? {
+        guard let http, let colon = http.lastIndex(of: ":"), let port = Int(http[http.index(after: colon)...]) else { return nil }
+        var host = String(http[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+}
+
+// MARK: - Overrides
+
+/// Settings given as command-line flags (nil = not given). `todod` fills it from argument-parser.
+public struct DaemonOverrides: Sendable, Hashable {
+    public var dataDirectory: String?
+    public var controlSocket: String?
+    public var http: String?
+    public var allowedGroup: String?
+    public var logLevel: String?
+    public var chatRateLimit: Int?
+    public var idleTimeoutSeconds: Int?
+    public var tokenTTLSeconds: Int?
+    public var repair = false
+    public var configFile: String?
+
+    public init() {}
+}

@@ -1,0 +1,46 @@
+// MARK: - Help text
+
+extension DaemonConfiguration {
+    /// The `todod --help` discussion: environment variables, the config file and the defaults.
+    public static let helpDiscussion = """
+        todod keeps each user's tasks durable in JSON-lines files and serves them on a Unix control socket
+        (todoctl) and, when enabled, on HTTP for the web UI.
+
+        Precedence: command-line flags > environment variables > config file > defaults.
+
+        ENVIRONMENT
+          TODOD_DATA_DIR         data directory
+          TODOD_CONTROL_SOCKET   control socket path
+          TODOD_HTTP             HTTP listen address HOST:PORT, or "off"
+          TODOD_ALLOWED_GROUP    group whose members may use the control socket
+          TODOD_LOG_LEVEL        trace|debug|info|notice|warning|error|critical
+          TODOD_CHAT_RATE_LIMIT  chat messages per user per minute
+          TODOD_IDLE_TIMEOUT     seconds before an idle control connection is closed
+          TODOD_TOKEN_TTL        default lifetime of `todoctl token` tokens, in seconds
+          TODOD_CONFIG           config file, when --config is not given
+          BETTER_AUTH_SECRET     HTTP token signing key (>= 32 bytes); else DATA_DIR/auth-secret is created
+
+        CONFIG FILE (--config FILE): one "key = value" per line, "#" starts a comment, values may be quoted.
+        Keys: data_dir, control_socket, http, allowed_group, log_level, chat_rate_limit, idle_timeout, token_ttl.
+        Example:
+          data_dir = /var/lib/todod
+          http = 127.0.0.1:8765
+          allowed_group = todo
+          log_level = info
+
+        DEFAULTS
+          data dir        $STATE_DIRECTORY, else $XDG_STATE_HOME/todod, else ~/.local/state/todod
+          control socket  $RUNTIME_DIRECTORY/todod.sock, else $XDG_RUNTIME_DIR/todod/todod.sock,
+                          else /tmp/todod-UID/todod.sock
+          http            127.0.0.1:8765
+          access          the daemon's own uid and root (plus --allowed-group members)
+          log level       info; chat rate limit 20/min; idle timeout 300 s; token TTL 30 days
+
+        SYSTEMD
+          Type=notify: READY=1 after recovery once the listeners accept, STATUS= lines, WATCHDOG=1 at half of
+          WatchdogSec, STOPPING=1 on SIGTERM. Socket activation: sockets named "control" and "http"
+          (FileDescriptorName=) are adopted and never unlinked. Logs carry <N> priorities when stderr is the
+          journal. SIGTERM drains and exits 0; SIGHUP reloads log_level, allowed_group, chat_rate_limit and
+          token_ttl. A store I/O failure exits with status 70 so the service manager restarts into recovery.
+        """
+}

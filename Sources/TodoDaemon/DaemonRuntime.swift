@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Synchronization
+public import TodoControl
+
+// MARK: - Runtime state
+
+/// What the running daemon shares between its parts: start time, listener descriptions and the
+/// reloadable settings (SIGHUP replaces them).
+public final class DaemonRuntime: Sendable {
+    /// todod's version.
+    public static let version = "0.1.0"
+
+    /// The settings a reload may change.
+    public struct Settings: Sendable, Hashable {
+        /// Chat messages per user per minute.
+        public var chatRateLimit: Int
+        /// The default token lifetime in seconds.
+        public var tokenTTLSeconds: Int
+    }
+
+    /// When the daemon started (monotonic seconds).
+    public let startedAt: Double
+    /// The data directory.
+    public let dataDirectory: String
+    /// The control listener (`/path` or `fd:N`).
+    public let controlListener: String
+    /// The HTTP listener, if any (`127.0.0.1:8765` or `fd:N`).
+    public let httpListener: String?
+    /// The base URL of the web UI, if HTTP is on.
+    public let httpBaseURL: String?
+    /// Who may use the control socket (reloadable).
+    public let access: ControlAccess
+    private let settingsState: Mutex<Settings>
+
+    init(dataDirectory: String, controlListener: String, httpListener: String?, httpBaseURL: String?, access: ControlAccess, settings: Settings) {
+        self.startedAt = Self.monotonicSeconds()
+        self.dataDirectory = dataDirectory
+        self.controlListener = controlListener
+        self.httpListener = httpListener
+        self.httpBaseURL = httpBaseURL
+        self.access = access
+        self.settingsState = Mutex(settings)
+    }
+
+    /// The current reloadable settings.
+    public var settings: Settings {
+        get { settingsState.withLock { $0 } }
+        set { settingsState.withLock { $0 = newValue } }
+    }
+
+    /// Seconds since start.
+    public var uptimeSeconds: Double { Self.monotonicSeconds() - startedAt }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

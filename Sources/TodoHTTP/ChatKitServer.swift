@@ -1,0 +1,134 @@
+import ChatKitProtocol
+import TodoCore
+import Logging
+
+// MARK: - Outcome
+
+/// The answer to one ChatKit request: JSON, or a stream of events.
+enum ChatKitOutcome: Sendable {
+    case json(JSONValue)
+    case stream(ChatKitStream)
+}
+
+/// A streaming answer whose setup already succeeded (so errors after this point are in-band).
+struct ChatKitStream: Sendable {
+    /// Produces the events; `emit` never blocks. Runs until the turn ends or the task is cancelled.
+    let run: @Sendable (_ emit: @escaping @Sendable (JSONValue) -> Void) async -> Void
+}
+
+// MARK: - ChatKitServer
+
+/// The ChatKit protocol over `ThreadRepository` and a `Responder`: request dispatch and the JSON types.
+struct ChatKitServer: Sendable {
+    let threads: any ThreadRepository
+    let responder: any Responder
+    let clock: any WallClock
+    let limiter: TurnLimiter
+    let logger: Logger
+    let maxMessageBytes: Int
+    let turnTimeoutSeconds: Int
+
+    /// A fresh id: `prefix_` + 12 lowercase hex digits.
+    static func newID(_ prefix: String) -> String {
+        var rng = SystemRandomNumberGenerator()
+        let hex = Array("0123456789abcdef".utf8)
+        var out = Array((prefix + "_").utf8)
+        for _ in 0..<12 { out.append(hex[Int(rng.next() & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses and serves one request body for `user`.
+    /// - Throws: `ChatKitError` / `TodoError` / `HTTPAPIError` before any stream starts.
+    func handle(body: [UInt8], user: UserID) async throws -> ChatKitOutcome {
+        let request = try ChatKitRequest.parse(body)
+        switch request {
+        case .threadsCreate(let input):
+            return .stream(try await createThread(input: input, user: user))
+        case .addUserMessage(let threadID, let input):
+            return .stream(try await addUserMessage(threadID: threadID, input: input, user: user))
+        case .retryAfterItem(let threadID, let itemID):
+            return .stream(try await retry(threadID: threadID, itemID: itemID, user: user))
+        case .addClientToolOutput(let threadID, _):
+            _ = try await loadThread(threadID, user: user)
+            let newest = try await threads.items(threadID: threadID, for: user, page: PageRequest(after: nil, limit: 1, order: .desc))
+            let last = try newest.data.first.map { try JSONValue.parse($0.payload) }
+            guard last?["type"]?.stringValue == "client_tool_call", last?["status"]?.stringValue == "pending" else {
+                throw ChatKitError.badRequest(field: "params.thread_id", "the thread has no pending client tool call")
+            }
+            throw ChatKitError.notSupported("threads.add_client_tool_output")
+        case .addStructuredInput(let threadID, let itemID, _):
+            _ = try await loadThread(threadID, user: user)
+            let item = try await loadItem(itemID, threadID: threadID, user: user)
+            guard item["type"]?.stringValue == "structured_input", item["status"]?.stringValue == "pending" else {
+                throw ChatKitError.badRequest(field: "params.item_id", "the item is not a pending structured input")
+            }
+            throw ChatKitError.notSupported("threads.add_structured_input")
+        case .customAction:
+            throw ChatKitError.notSupported("threads.custom_action")
+        case .syncCustomAction:
+            throw ChatKitError.notSupported("threads.sync_custom_action")
+        case .createAttachment:
+            throw ChatKitError.notSupported("attachments.create")
+        case .deleteAttachment:
+            throw ChatKitError.notSupported("attachments.delete")
+        case .transcribe:
+            throw ChatKitError.notSupported("input.transcribe")
+        case .getThread(let threadID):
+            let stored = try await loadThread(threadID, user: user)
+            let page = try await itemPage(threadID: threadID, user: user, params: ListParams(limit: 20, order: .asc, after: nil))
+            return .json(ChatKitWire.thread(id: stored.id, createdAt: stored.createdAt, payload: try JSONValue.parse(stored.payload), items: page))
+        case .listThreads(let params):
+            let page = try await threads.threads(for: user, page: PageRequest(after: params.after, limit: params.limit, order: params.order))
+            let data = try page.data.map { ChatKitWire.thread(id: $0.id, createdAt: $0.createdAt, payload: try JSONValue.parse($0.payload)) }
+            return .json(ChatKitWire.page(data, hasMore: page.hasMore, after: page.after ?? page.data.last?.id))
+        case .updateThread(let threadID, let title):
+            var stored = try await loadThread(threadID, user: user)
+            let payload = try JSONValue.parse(stored.payload).setting("title", .string(title))
+            stored.payload = payload.text
+            try await threads.saveThread(stored, for: user)
+            return .json(ChatKitWire.thread(id: stored.id, createdAt: stored.createdAt, payload: payload))
+        case .deleteThread(let threadID):
+            guard isSafeID(threadID) else { throw ChatKitError.notFound("thread \(threadID)") }
+            try await threads.deleteThread(threadID, for: user)
+            return .json(.object([]))
+        case .listItems(let threadID, let params):
+            _ = try await loadThread(threadID, user: user)
+            return .json(try await itemPage(threadID: threadID, user: user, params: params))
+        case .feedback(let threadID, let itemIDs, let kind):
+            _ = try await loadThread(threadID, user: user)
+            for id in itemIDs { _ = try await loadItem(id, threadID: threadID, user: user) }
+            logger.info("chatkit feedback", metadata: ["todo.thread.id": "\(threadID)", "todo.items": "\(itemIDs)", "todo.kind": "\(kind)"])
+            return .json(.object([]))
+        }
+    }
+
+    // MARK: Helpers
+
+    func loadThread(_ id: String, user: UserID) async throws -> StoredThread {
+        guard isSafeID(id) else { throw ChatKitError.notFound("thread \(id)") }
+        do { return try await threads.thread(id, for: user) } catch let e as TodoError where e.code == .notFound {
+            throw ChatKitError.notFound("thread \(id)")
+        }
+    }
+
+    func loadItem(_ id: String, threadID: String, user: UserID) async throws -> JSONValue {
+        guard isSafeID(id) else { throw ChatKitError.notFound("item \(id)") }
+        do { return try JSONValue.parse(try await threads.item(id, threadID: threadID, for: user).payload) } catch let e as TodoError where e.code == .notFound {
+            throw ChatKitError.notFound("item \(id)")
+        }
+    }
+
+    /// One page of client-visible items (hidden ones are filtered after paging, like the reference).
+    func itemPage(threadID: String, user: UserID, params: ListParams) async throws -> JSONValue {
+        if let after = params.after, !isSafeID(after) { throw ChatKitError.notFound("item \(after)") }
+        let page = try await threads.items(threadID: threadID, for: user, page: PageRequest(after: params.after, limit: params.limit, order: params.order))
+        let data = try page.data.compactMap { ChatKitWire.clientItem(try JSONValue.parse($0.payload)) }
+        return ChatKitWire.page(data, hasMore: page.hasMore, after: page.after ?? page.data.last?.id)
+    }
+
+    /// Up to 100 items before `itemID` (or the newest 100 when nil), oldest first, as history.
+    func history(threadID: String, before itemID: String?, user: UserID) async throws -> [ConversationEntry] {
+        let page = try await threads.items(threadID: threadID, for: user, page: PageRequest(after: itemID, limit: 100, order: .desc))
+        return ConversationHistory.entries(from: try page.data.reversed().map { try JSONValue.parse($0.payload) })
+    }
+}

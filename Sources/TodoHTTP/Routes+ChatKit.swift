@@ -1,0 +1,102 @@
+import Hummingbird
+import ChatKitProtocol
+import TodoCore
+import NIOCore
+
+// MARK: - POST /api/chatkit and POST /api/chat
+
+extension HTTPServer {
+    static func addChatRoutes(to router: Router<TodoRequestContext>, chatkit: ChatKitServer, maxBody: Int) {
+        router.post("/api/chatkit") { request, context -> Response in
+            var request = request
+            let user = try context.requireUser()
+            let body = try await request.collectLimited(maxBody)
+            let outcome: ChatKitOutcome
+            do { outcome = try await chatkit.handle(body: body, user: user) } catch { throw mapped(error) }
+            switch outcome {
+            case .json(let value):
+                return jsonResponse(value)
+            case .stream(let stream):
+                return sseResponse(stream)
+            }
+        }
+
+        router.post("/api/chat") { request, context -> Response in
+            var request = request
+            let user = try context.requireUser()
+            let body = try await request.collectLimited(maxBody)
+            let root: JSONValue
+            do { root = try JSONValue.parse(body) } catch { throw HTTPAPIError.badRequest("request body is not valid JSON") }
+            guard let message = root["message"]?.stringValue else { throw HTTPAPIError.validation(field: "message", "`message` is required and must be a string") }
+            guard !message.trimmingPrefix(while: \.isWhitespace).isEmpty else { throw HTTPAPIError.validation(field: "message", "`message` must not be empty") }
+            var conversationID: String? = nil
+            if let c = root["conversation_id"], !c.isNull {
+                guard let s = c.stringValue else { throw HTTPAPIError.validation(field: "conversation_id", "`conversation_id` must be a string") }
+                conversationID = s
+            }
+            do {
+                let result = try await chatkit.legacyChat(message: message, conversationID: conversationID, user: user)
+                return jsonResponse(result)
+            } catch { throw mapped(error) }
+        }
+    }
+
+    /// A compact JSON response.
+    static func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.bytes)))
+    }
+
+    /// `text/event-stream` of ChatKit events; a failed write (client gone) cancels the turn.
+    static func sseResponse(_ stream: ChatKitStream) -> Response {
+        let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let (frames, continuation) = AsyncStream<[UInt8]>.makeStream()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await stream.run { event in continuation.yield(ChatKitWire.sseFrame(event)) }
+                    continuation.finish()
+                }
+                for await frame in frames {
+                    try await writer.write(ByteBuffer(bytes: frame))
+                }
+                try await group.waitForAll()
+            }
+            try await writer.finish(nil)
+        })
+    }
+}
+
+// MARK: - Legacy /api/chat
+
+extension ChatKitServer {
+    /// `{message, conversation_id?}` → `{conversation_id, response, tool_calls}`, sharing ChatKit threads.
+    func legacyChat(message: String, conversationID: String?, user: UserID) async throws -> JSONValue {
+        guard message.utf8.count <= maxMessageBytes else { throw HTTPAPIError.validation(field: "message", "message must be at most \(maxMessageBytes) bytes") }
+        let input = UserMessageInput(content: [.obj(["type": "input_text", "text": .string(message)])], attachments: [], inferenceOptions: .object([]), quotedText: nil)
+        let thread: StoredThread
+        let history: [ConversationEntry]
+        if let conversationID {
+            thread = try await loadThread(conversationID, user: user)
+            history = try await self.history(threadID: thread.id, before: nil, user: user)
+        } else {
+            thread = StoredThread(id: Self.newID("thr"), createdAt: clock.now(), payload: ChatKitWire.threadPayload(title: nil).text)
+            history = []
+        }
+        try await limiter.acquire(user)
+        let permit = TurnPermit(limiter: limiter, user: user)
+        defer { permit.release() }
+        if conversationID == nil { try await threads.saveThread(thread, for: user) }
+        try await save(ChatKitWire.userMessage(id: Self.newID("msg"), threadID: thread.id, createdAt: clock.now(), input: input), user: user)
+        let turn = ResponderInput(user: user, threadID: thread.id, isNewThread: conversationID == nil, history: history, message: message)
+        let result = await runTurn(turn, thread: thread, emit: { _ in })
+        if let failure = result.failure, result.fullText.isEmpty {
+            throw HTTPAPIError.assistantUnavailable(failure.message)
+        }
+        let calls = result.toolCalls.map { call in
+            JSONValue.obj(["name": .string(call.name), "arguments": (try? JSONValue.parse(call.arguments)) ?? .string(call.arguments), "result": .string(call.result)])
+        }
+        return .obj(["conversation_id": .string(thread.id), "response": .string(result.fullText), "tool_calls": .array(calls)])
+    }
+}

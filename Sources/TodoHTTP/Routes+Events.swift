@@ -1,0 +1,45 @@
+import Hummingbird
+import ChatKitProtocol
+import TodoCore
+import NIOCore
+import ServiceLifecycle
+
+// MARK: - GET /api/events and GET /healthz
+
+extension HTTPServer {
+    static func addEventRoutes(to router: Router<TodoRequestContext>, tasks: any TaskRepository) {
+        router.get("/healthz") { _, _ -> Response in
+            jsonResponse(.obj(["status": "ok"]))
+        }
+        router.get("/api/events") { _, context -> Response in
+            let user = try context.requireUser()
+            let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                let (frames, continuation) = AsyncStream<[UInt8]>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for await change in tasks.changes(for: user) {
+                            let event = JSONValue.obj(["kind": .string(change.kind.rawValue), "task": taskJSON(change.task)])
+                            continuation.yield(Array("event: task\ndata: ".utf8) + event.bytes + [0x0A, 0x0A])
+                        }
+                        continuation.finish()
+                    }
+                    group.addTask {
+                        // A comment every 15 s notices clients that went away even when nothing changes.
+                        while !Task.isCancelled {
+                            try await Task.sleep(for: .seconds(15))
+                            continuation.yield(Array(": ping\n\n".utf8))
+                        }
+                    }
+                    continuation.yield(Array(": connected\n\n".utf8))
+                    // Graceful shutdown ends the stream cleanly (terminating chunk) instead of waiting forever.
+                    for await frame in frames.cancelOnGracefulShutdown() {
+                        try await writer.write(ByteBuffer(bytes: frame))
+                    }
+                    group.cancelAll()
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+}

@@ -1,0 +1,41 @@
+// Browser sign-in endpoints (for the UI engineer):
+//
+//   POST /api/session          body {"code": "<one-time code from /login#<code>>"}
+//                              → 200 {"user": "<id>"} + Set-Cookie: todod_session=…; HttpOnly; SameSite=Strict; Path=/
+//                              → 401 {"error":{…}} when the code is unknown, used or expired (60 s, single use)
+//   GET  /api/session          → 200 {"user": "<id>", "via": "cookie"|"bearer"}  (401 when not signed in)
+//   POST /api/session/logout   → 200 {} and an expired cookie; ends the session server-side
+//
+// Cookie-authenticated POST/PATCH/DELETE requests must send `Origin: http://<host:port>` (browsers do)
+// and `Content-Type: application/json`; otherwise 403 / 415.
+
+import Hummingbird
+import ChatKitProtocol
+import TodoAuth
+import TodoCore
+
+// MARK: - Session routes
+
+extension HTTPServer {
+    static func addSessionRoutes(to router: Router<TodoRequestContext>, auth: AuthService) {
+        router.post("/api/session") { request, _ -> Response in
+            var request = request
+            let body = try await jsonBody(&request, 4096)
+            guard let code = body["code"]?.stringValue, !code.isEmpty else { throw HTTPAPIError.validation(field: "code", "`code` is required") }
+            let session: (sessionID: String, user: UserID, maxAge: Int64)
+            do { session = try await auth.redeemLoginCode(code) } catch { throw HTTPAPIError.unauthorized("the login code is invalid, used or expired") }
+            let cookie = "\(SecurityMiddleware.cookieName)=\(session.sessionID); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(session.maxAge)"
+            return jsonResponse(.obj(["user": .string(session.user.rawValue)]), headers: [.setCookie: cookie, .cacheControl: "no-store"])
+        }
+        router.get("/api/session") { _, context -> Response in
+            let user = try context.requireUser()
+            return jsonResponse(.obj(["user": .string(user.rawValue), "via": context.viaCookie ? "cookie" : "bearer"]), headers: [.cacheControl: "no-store"])
+        }
+        router.post("/api/session/logout") { _, context -> Response in
+            _ = try context.requireUser()
+            if let session = context.sessionID { await auth.endSession(session) }
+            let cookie = "\(SecurityMiddleware.cookieName)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+            return jsonResponse(.object([]), headers: [.setCookie: cookie])
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import TodoCore
+
+// MARK: - LineWriter
+
+/// Builds one JSON object line by hand: fixed key order, nulls omitted, minimal escaping, trailing `\n`.
+struct LineWriter {
+    private var out: [UInt8] = [UInt8(ascii: "{")]
+    private var first = true
+
+    init() { out.reserveCapacity(256) }
+
+    mutating func field(_ key: StaticString, _ value: String?) {
+        guard let value else { return }
+        appendKey(key)
+        appendString(value)
+    }
+
+    mutating func field(_ key: StaticString, _ value: Int) {
+        appendKey(key)
+        out.append(contentsOf: Array(String(value).utf8))
+    }
+
+    mutating func field(_ key: StaticString, _ value: Bool) {
+        appendKey(key)
+        out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    mutating func field(_ key: StaticString, _ value: Timestamp) {
+        appendKey(key)
+        out.append(UInt8(ascii: "\""))
+        appendRFC3339(value)
+        out.append(UInt8(ascii: "\""))
+    }
+
+    mutating func task(_ task: TaskItem) {
+        field("id", task.id.rawValue)
+        field("title", task.title)
+        field("description", task.description)
+        field("completed", task.completed)
+        field("created_at", task.createdAt)
+        field("updated_at", task.updatedAt)
+    }
+
+    mutating func finish() -> [UInt8] {
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
+        return out
+    }
+
+    // MARK: Helpers
+
+    private mutating func appendKey(_ name: StaticString) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        first = false
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
+    }
+
+    /// Formats like `Timestamp.rfc3339` (`YYYY-MM-DDTHH:MM:SS.mmmZ`) straight into the buffer.
+    private mutating func appendRFC3339(_ t: Timestamp) {
+        let ms = t.millisecondsSinceEpoch
+        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let msOfDay = Int(ms - days * 86_400_000)
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
+        guard (0...9999).contains(year) else {
+            out.append(contentsOf: Array(t.rfc3339.utf8))
+            return
+        }
+        func digits(_ v: Int, _ n: Int) {
+            var div = 1
+            for _ in 1..<n { div *= 10 }
+            var v = v
+            for _ in 0..<n {
+                out.append(UInt8(0x30 + v / div))
+                v %= div
+                div /= 10
+            }
+        }
+        digits(year, 4); out.append(0x2D); digits(month, 2); out.append(0x2D); digits(day, 2); out.append(0x54)
+        digits(msOfDay / 3_600_000, 2); out.append(0x3A); digits(msOfDay / 60_000 % 60, 2); out.append(0x3A)
+        digits(msOfDay / 1000 % 60, 2); out.append(0x2E); digits(msOfDay % 1000, 3); out.append(0x5A)
+    }
+
+    private mutating func appendString(_ s: String) {
+        out.append(UInt8(ascii: "\""))
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            default: out.append(b)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - POSIXStorage
+
+/// The real disk: thin wrappers over open/write/fdatasync/rename/…, each return value checked.
+public struct POSIXStorage: StorageBackend {
+    public init() {}
+
+    public func createDirectory(_ path: String) throws {
+        if mkdir(path, 0o700) != 0 {
+            let err = errno
+            guard err == EEXIST else { throw StoreError.io("mkdir", path: path, errno: err) }
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw StoreError.io("mkdir", path: path, errno: ENOTDIR)
+            }
+            if st.st_mode & 0o077 != 0, chmod(path, 0o700) != 0 {
+                throw StoreError.io("chmod", path: path, errno: errno)
+            }
+        }
+    }
+
+    public func exists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    public func list(_ directory: String) throws -> [String] {
+        guard let dir = opendir(directory) else { throw StoreError.io("opendir", path: directory, errno: errno) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { ptr in
+                ptr.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    public func read(_ path: String) throws -> [UInt8] {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.io("open", path: path, errno: errno) }
+        defer { _ = Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError.io("fstat", path: path, errno: errno) }
+        var out = [UInt8](repeating: 0, count: Int(st.st_size))
+        var filled = 0
+        while true {
+            if filled == out.count { out.append(contentsOf: [UInt8](repeating: 0, count: 65_536)) }
+            let n = out.withUnsafeMutableBytes { buf in Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw StoreError.io("read", path: path, errno: errno)
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        out.removeSubrange(filled...)
+        return out
+    }
+
+    public func open(_ path: String, mode: StorageOpenMode) throws -> StorageFile {
+        var flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC
+        if case .createExclusive = mode { flags |= O_EXCL }
+        let fd = Glibc.open(path, flags, 0o600)
+        guard fd >= 0 else { throw StoreError.io("open", path: path, errno: errno) }
+        return StorageFile(descriptor: fd, path: path)
+    }
+
+    public func write(_ file: StorageFile, _ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { buf in
+            var done = 0
+            while done < buf.count {
+                let n = Glibc.write(file.descriptor, buf.baseAddress! + done, buf.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw StoreError.io("write", path: file.path, errno: errno)
+                }
+                done += n
+            }
+        }
+    }
+
+    public func fsync(_ file: StorageFile) throws {
+        guard Glibc.fsync(file.descriptor) == 0 else { throw StoreError.io("fsync", path: file.path, errno: errno) }
+    }
+
+    public func fdatasync(_ file: StorageFile) throws {
+        guard Glibc.fdatasync(file.descriptor) == 0 else { throw StoreError.io("fdatasync", path: file.path, errno: errno) }
+    }
+
+    public func truncate(_ file: StorageFile, to length: Int) throws {
+        guard ftruncate(file.descriptor, off_t(length)) == 0 else { throw StoreError.io("ftruncate", path: file.path, errno: errno) }
+    }
+
+    public func close(_ file: StorageFile) {
+        _ = Glibc.close(file.descriptor)
+    }
+
+    public func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw StoreError.io("rename", path: from + " -> " + to, errno: errno) }
+    }
+
+    public func fsyncDirectory(_ path: String) throws {
+        let fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.io("open", path: path, errno: errno) }
+        defer { _ = Glibc.close(fd) }
+        guard Glibc.fsync(fd) == 0 else { throw StoreError.io("fsync", path: path, errno: errno) }
+    }
+
+    public func remove(_ path: String) throws {
+        guard unlink(path) == 0 else { throw StoreError.io("unlink", path: path, errno: errno) }
+    }
+
+    public func lock(directory: String) throws -> StorageLock {
+        let lock = try DataDirectoryLock.acquire(directory: directory)
+        return StorageLock { lock.release() }
+    }
+}

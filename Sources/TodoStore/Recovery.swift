@@ -1,0 +1,175 @@
+import Logging
+import TodoCore
+
+// MARK: - Recovery
+
+/// What recovery found for one user.
+struct RecoveredUser: Sendable {
+    var tasks = TaskTable()
+    var threads = ThreadTable()
+    /// The file's size after recovery, or nil when the file does not exist.
+    var taskFileSize: Int?
+    var threadFileSize: Int?
+}
+
+/// Loads a data directory: creates it (0700) when missing, cuts torn tails, refuses (or quarantines)
+/// corrupt files. Runs on an I/O thread; everything here blocks.
+struct Recovery {
+    let directory: String
+    let backend: any StorageBackend
+    let repair: Bool
+    let logger: Logger
+    let now: Timestamp
+
+    var usersDirectory: String { joinPath(directory, "users") }
+
+    func run() throws -> [UserID: RecoveredUser] {
+        try ensureDirectory(directory)
+        try ensureDirectory(usersDirectory)
+        var out: [UserID: RecoveredUser] = [:]
+        for name in try backend.list(usersDirectory) {
+            guard let user = try? UserID(name) else {
+                logger.warning("ignoring unexpected entry in users directory", metadata: ["todo.path": "\(joinPath(usersDirectory, name))"])
+                continue
+            }
+            let userDirectory = joinPath(usersDirectory, name)
+            var recovered = RecoveredUser()
+            for entry in try backend.list(userDirectory) where entry.hasSuffix(".tmp") {
+                let tmp = joinPath(userDirectory, entry)
+                logger.info("removing leftover temp file of an interrupted rewrite", metadata: ["todo.path": "\(tmp)"])
+                try backend.remove(tmp)
+            }
+            let taskPath = joinPath(userDirectory, FileKind.tasks.fileName)
+            if backend.exists(taskPath) {
+                recovered.taskFileSize = try load(taskPath, kind: .tasks, reserve: { recovered.tasks.reserve($0) }) { recovered.tasks.apply($0) }
+            }
+            let threadPath = joinPath(userDirectory, FileKind.threads.fileName)
+            if backend.exists(threadPath) {
+                recovered.threadFileSize = try load(threadPath, kind: .threads, reserve: { _ in }) { recovered.threads.apply($0) }
+            }
+            out[user] = recovered
+        }
+        return out
+    }
+
+    private func ensureDirectory(_ path: String) throws {
+        let existed = backend.exists(path)
+        try backend.createDirectory(path)
+        if !existed { try backend.fsyncDirectory(parentDirectory(path)) }
+    }
+
+    // MARK: One file
+
+    /// Applies every valid line of `path`; returns the file's size after any cut or repair.
+    private func load(_ path: String, kind: FileKind, reserve: (Int) -> Void, apply: (StoreRecord) -> Void) throws -> Int {
+        let bytes = try backend.read(path)
+        reserve(bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 })
+        let scan = bytes.withUnsafeBufferPointer { buf in LineScanner.scan(buf, kind: kind, record: apply) }
+        if let version = scan.unsupportedVersion {
+            throw StoreError(.unsupportedVersion, "\(path) has format version \(version); this todod reads up to \(storeFormatVersion)", path: path)
+        }
+        switch scan.outcome {
+        case .clean:
+            break
+        case .tornTail(let offset, let line):
+            logger.warning("cutting a torn last record (a write that was never acknowledged)",
+                           metadata: ["todo.path": "\(path)", "todo.line": "\(line)", "todo.bytes": "\(bytes.count - offset)"])
+            let file = try backend.open(path, mode: .append)
+            defer { backend.close(file) }
+            try backend.truncate(file, to: offset)
+            try backend.fsync(file)
+            return offset
+        case .corrupt(let offset, let line, let reason):
+            guard repair else { throw StoreError.corruptRecord(path: path, line: line, reason: reason) }
+            try quarantine(path, bytes: bytes, validLength: offset, line: line, reason: reason)
+            return offset
+        }
+        return bytes.count
+    }
+
+    /// Copies the whole file aside to `*.corrupt-<ts>` (synced first), then atomically replaces the file with
+    /// its valid prefix. A crash at any point leaves either the original or both copies.
+    private func quarantine(_ path: String, bytes: [UInt8], validLength: Int, line: Int, reason: String) throws {
+        let stamp = now.rfc3339.filter { $0 != ":" && $0 != "-" && $0 != "." }
+        let aside = path + ".corrupt-" + stamp
+        let dir = parentDirectory(path)
+        try writeNew(aside, bytes)
+        try backend.fsyncDirectory(dir)
+        let tmp = path + ".tmp"
+        try writeNew(tmp, Array(bytes[0..<validLength]))
+        try backend.rename(tmp, to: path)
+        try backend.fsyncDirectory(dir)
+        logger.error("repair: copied a corrupt file aside and kept its valid prefix; lines from the bad one on are only in the copy",
+                     metadata: ["todo.path": "\(path)", "todo.quarantine": "\(aside)", "todo.line": "\(line)", "todo.reason": "\(reason)"])
+    }
+
+    private func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let file = try backend.open(path, mode: .createExclusive)
+        defer { backend.close(file) }
+        try backend.write(file, bytes)
+        try backend.fsync(file)
+    }
+}
+
+// MARK: - LineScanner
+
+/// Splits a file into lines and decides between clean, torn tail and corruption (pure, no I/O).
+enum LineScanner {
+    enum Outcome: Equatable {
+        case clean
+        /// Invalid bytes from `offset` reach EOF: cut there.
+        case tornTail(offset: Int, line: Int)
+        /// An invalid line at `line` is followed by valid ones.
+        case corrupt(offset: Int, line: Int, reason: String)
+    }
+
+    struct Result {
+        var outcome: Outcome
+        var unsupportedVersion: Int?
+    }
+
+    /// Calls `record` for every valid line before the first invalid one.
+    static func scan(_ buf: UnsafeBufferPointer<UInt8>, kind: FileKind, record: (StoreRecord) -> Void) -> Result {
+        var start = 0
+        var line = 1
+        while start < buf.count {
+            guard let nl = buf[start...].firstIndex(of: 0x0A) else {
+                return Result(outcome: .tornTail(offset: start, line: line))
+            }
+            let slice = UnsafeBufferPointer(rebasing: buf[start..<nl])
+            var failure: String?
+            do {
+                let rec = try RecordCodec.decode(buffer: slice)
+                if line == 1 {
+                    guard case .header(let k, let v) = rec, k == kind.rawValue else { throw RecordCodec.DecodeError(reason: "first line is not a \(kind.rawValue) header") }
+                    if v > storeFormatVersion { return Result(outcome: .clean, unsupportedVersion: v) }
+                } else if case .header = rec {
+                    throw RecordCodec.DecodeError(reason: "header in the middle of the file")
+                } else {
+                    record(rec)
+                }
+            } catch {
+                failure = "\(error)"
+            }
+            if let failure {
+                if anyValidLine(buf, from: nl + 1) { return Result(outcome: .corrupt(offset: start, line: line, reason: failure)) }
+                return Result(outcome: .tornTail(offset: start, line: line))
+            }
+            start = nl + 1
+            line += 1
+        }
+        return Result(outcome: .clean)
+    }
+
+    private static func anyValidLine(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {
+        var start = from
+        while start < buf.count {
+            guard let nl = buf[start...].firstIndex(of: 0x0A) else { return false }
+            if let rec = try? RecordCodec.decode(buffer: UnsafeBufferPointer(rebasing: buf[start..<nl])) {
+                if case .header = rec {} else { return true }
+            }
+            start = nl + 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,101 @@
+import Logging
+import TodoCore
+
+// MARK: - Appends
+
+extension Store {
+    /// Appends `records` to one of the user's files and returns once they are durable. The records must
+    /// already be applied to memory (so the log order is the memory order, and a rewrite's snapshot covers
+    /// every append still queued when it is taken).
+    func commit(_ state: UserState, _ kind: FileKind, _ records: [StoreRecord], changes: [TaskChange] = []) async throws {
+        var bytes: [UInt8] = []
+        for record in records { bytes += RecordCodec.encode(record) }
+        let writer = state.writer(kind)
+        considerAutoCompaction(state, kind)
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
+            writer.enqueue(PendingWrite(bytes: bytes, waiter: continuation, changes: changes))
+        }
+    }
+
+    /// Returns once everything queued so far for this file is durable.
+    func barrier(_ user: UserID, _ kind: FileKind) async throws {
+        guard let state = users[user], state.writer(kind).isBusy else { return }
+        try await commit(state, kind, [])
+    }
+
+    // MARK: Rewrites
+
+    /// Rewrites one file to its live records (at most one rewrite per file at a time; a second caller
+    /// waits for the running one).
+    func rewrite(_ user: UserID, _ kind: FileKind) async throws {
+        let key = user.rawValue + "/" + kind.rawValue
+        if let running = rewriteTasks[key] { return try await running.value }
+        let task = Task {
+            defer { self.rewriteTasks[key] = nil }
+            try await self.performRewrite(user, kind)
+        }
+        rewriteTasks[key] = task
+        try await task.value
+    }
+
+    /// Pauses the file's writer, writes a snapshot of memory (which includes every queued append) to a temp
+    /// file, fsyncs it, renames it over the file, fsyncs the directory, then acknowledges the queued appends
+    /// it covered and lets the writer continue on the new file.
+    private func performRewrite(_ user: UserID, _ kind: FileKind) async throws {
+        guard let state = users[user] else { return }
+        let writer = state.writer(kind)
+        await writer.pause()
+        defer { writer.unpause() }
+        if let failure = fail.error { throw failure }
+        let covered = writer.takePending()
+        let linesBefore = state.lineCounts(kind).total
+        let records = state.snapshot(kind)
+        var bytes = RecordCodec.encode(.header(kind: kind.rawValue, version: storeFormatVersion))
+        for record in records { bytes += RecordCodec.encode(record) }
+        let (backend, oldHandle, needDirectory) = (self.backend, writer.handle, !writer.directoryDurable.value)
+        let (path, directory, snapshotBytes) = (writer.path, writer.directory, bytes)
+        do {
+            let file = try await io.run {
+                if needDirectory {
+                    try backend.createDirectory(directory)
+                    try backend.fsyncDirectory(parentDirectory(directory))
+                }
+                let tmp = path + ".tmp"
+                if backend.exists(tmp) { try backend.remove(tmp) }
+                let file = try backend.open(tmp, mode: .createExclusive)
+                try backend.write(file, snapshotBytes)
+                try backend.fsync(file)
+                try backend.rename(tmp, to: path)
+                try backend.fsyncDirectory(directory)
+                if let oldHandle { backend.close(oldHandle) }
+                return file
+            }
+            if needDirectory { writer.directoryDurable.set() }
+            writer.installRewrite(handle: file, size: bytes.count)
+            let lines = records.count + state.lineCounts(kind).total - linesBefore
+            if kind == .tasks { state.tasks.didRewrite(lines: lines) } else { state.threads.lineCount = lines }
+            if let failure = fail.error { throw failure }
+            logger.debug("compacted", metadata: ["todo.path": "\(path)", "todo.lines_before": "\(linesBefore)", "todo.lines_after": "\(records.count)"])
+            writer.acknowledge(covered, synced: covered.contains { !$0.bytes.isEmpty })
+        } catch {
+            let stopped = fail.stop(error)
+            covered.forEach { $0.waiter?.resume(throwing: stopped) }
+            throw stopped
+        }
+    }
+
+    /// Starts a background rewrite when dead lines outnumber live ones in a large enough file.
+    private func considerAutoCompaction(_ state: UserState, _ kind: FileKind) {
+        guard options.autoCompact, !isClosed, fail.error == nil else { return }
+        let (total, live) = state.lineCounts(kind)
+        guard total >= options.autoCompactMinimumLines, total - live > live else { return }
+        let key = state.user.rawValue + "/" + kind.rawValue
+        guard rewriteTasks[key] == nil else { return }
+        let user = state.user
+        let task = Task {
+            defer { self.rewriteTasks[key] = nil }
+            try await self.performRewrite(user, kind)
+        }
+        rewriteTasks[key] = task
+    }
+}

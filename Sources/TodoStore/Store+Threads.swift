@@ -1,0 +1,98 @@
+public import TodoCore
+
+// MARK: - ThreadRepository
+
+extension Store {
+    /// Largest accepted `payload`, in bytes.
+    static let maxPayloadBytes = 1 << 20
+
+    /// Creates a thread or replaces its metadata, durably.
+    /// - Parameters:
+    ///   - thread: the thread (id must be a safe id).
+    ///   - user: the owner.
+    public func saveThread(_ thread: StoredThread, for user: UserID) async throws {
+        try checkUsable()
+        try Self.checkID(thread.id, field: "thread_id")
+        try Self.checkPayload(thread.payload)
+        let state = state(for: user)
+        let record = StoreRecord.thread(thread)
+        state.threads.apply(record)
+        try await commit(state, .threads, [record])
+    }
+
+    /// One thread. - Throws: `TodoError.notFound`.
+    public func thread(_ id: String, for user: UserID) async throws -> StoredThread {
+        try checkUsable()
+        guard let thread = users[user]?.threads.thread(id) else { throw TodoError.notFound("thread \(id)") }
+        return thread
+    }
+
+    /// A page of the user's threads by creation time.
+    public func threads(for user: UserID, page: PageRequest) async throws -> Page<StoredThread> {
+        try checkUsable()
+        try Self.checkLimit(page)
+        guard let state = users[user] else { return Page(data: [], hasMore: false, after: nil) }
+        return try state.threads.threadPage(page)
+    }
+
+    /// Deletes a thread and its items durably. - Throws: `TodoError.notFound`.
+    public func deleteThread(_ id: String, for user: UserID) async throws {
+        try checkUsable()
+        guard let state = users[user], state.threads.thread(id) != nil else { throw TodoError.notFound("thread \(id)") }
+        let record = StoreRecord.threadDeleted(id: id)
+        state.threads.apply(record)
+        try await commit(state, .threads, [record])
+    }
+
+    /// Adds an item or replaces the one with the same id (keeping its position), durably.
+    /// - Throws: `TodoError.notFound` when the thread does not exist.
+    public func saveItem(_ item: StoredItem, for user: UserID) async throws {
+        try checkUsable()
+        try Self.checkID(item.id, field: "item_id")
+        try Self.checkID(item.threadID, field: "thread_id")
+        try Self.checkPayload(item.payload)
+        guard let state = users[user], state.threads.thread(item.threadID) != nil else { throw TodoError.notFound("thread \(item.threadID)") }
+        let record = StoreRecord.item(item)
+        state.threads.apply(record)
+        try await commit(state, .threads, [record])
+    }
+
+    /// One item. - Throws: `TodoError.notFound`.
+    public func item(_ id: String, threadID: String, for user: UserID) async throws -> StoredItem {
+        try checkUsable()
+        guard let item = users[user]?.threads.item(id, threadID: threadID) else { throw TodoError.notFound("item \(id)") }
+        return item
+    }
+
+    /// Removes an item durably. - Throws: `TodoError.notFound`.
+    public func deleteItem(_ id: String, threadID: String, for user: UserID) async throws {
+        try checkUsable()
+        guard let state = users[user], state.threads.item(id, threadID: threadID) != nil else { throw TodoError.notFound("item \(id)") }
+        let record = StoreRecord.itemDeleted(id: id, threadID: threadID)
+        state.threads.apply(record)
+        try await commit(state, .threads, [record])
+    }
+
+    /// A page of a thread's items from the in-memory index (no re-decoding of the history).
+    /// - Throws: `TodoError.notFound` when the thread does not exist.
+    public func items(threadID: String, for user: UserID, page: PageRequest) async throws -> Page<StoredItem> {
+        try checkUsable()
+        try Self.checkLimit(page)
+        guard let result = try users[user]?.threads.itemPage(threadID: threadID, page) else { throw TodoError.notFound("thread \(threadID)") }
+        return result
+    }
+
+    // MARK: Validation
+
+    static func checkID(_ id: String, field: String) throws {
+        guard isSafeID(id) else { throw TodoError.validation(field: field, "\(field) must be 1-64 characters of A-Z a-z 0-9 _ -") }
+    }
+
+    static func checkPayload(_ payload: String) throws {
+        guard payload.utf8.count <= maxPayloadBytes else { throw TodoError.validation(field: "payload", "payload must be at most 1 MiB") }
+    }
+
+    static func checkLimit(_ page: PageRequest) throws {
+        guard (1...1000).contains(page.limit) else { throw TodoError.validation(field: "limit", "limit must be 1-1000") }
+    }
+}

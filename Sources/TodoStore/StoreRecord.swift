@@ -1,0 +1,249 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import TodoCore
+
+// MARK: - StoreRecord
+
+/// One line of a data file (see `data/README.md` for the format).
+public enum StoreRecord: Hashable, Sendable {
+    /// The first line of every file: which file kind and which format version.
+    case header(kind: String, version: Int)
+    /// A task's full current state, with the idempotency key that created it.
+    case task(TaskItem, requestID: String?)
+    /// A task was deleted.
+    case taskDeleted(TaskID)
+    /// A request id whose task was deleted since (kept so a retry does not re-create it).
+    case requestTombstone(requestID: String, task: TaskItem)
+    /// A chat thread's current metadata.
+    case thread(StoredThread)
+    /// A chat thread and all its items were deleted.
+    case threadDeleted(id: String)
+    /// A thread item's current state.
+    case item(StoredItem)
+    /// A thread item was deleted.
+    case itemDeleted(id: String, threadID: String)
+}
+
+/// The current on-disk format version.
+public let storeFormatVersion = 1
+
+/// File kinds named in headers.
+enum FileKind: String, Sendable {
+    case tasks = "todod.tasks"
+    case threads = "todod.threads"
+
+    var fileName: String { self == .tasks ? "tasks.jsonl" : "threads.jsonl" }
+}
+
+// MARK: - RecordCodec
+
+/// Encodes and decodes record lines. The decoder is the one recovery, the fixtures test and the fuzz harness use.
+public enum RecordCodec {
+    /// A line that is not a valid record.
+    public struct DecodeError: Error, CustomStringConvertible {
+        /// Why it is invalid.
+        public let reason: String
+        public var description: String { reason }
+    }
+
+    /// Decodes one line (without its trailing newline).
+    /// - Parameter line: the bytes of the line.
+    /// - Throws: `DecodeError` naming what is wrong.
+    public static func decode(_ line: some Collection<UInt8>) throws -> StoreRecord {
+        if let record = try line.withContiguousStorageIfAvailable({ try decode(buffer: $0) }) { return record }
+        return try Array(line).withUnsafeBufferPointer { try decode(buffer: $0) }
+    }
+
+    /// Decodes one line from raw memory (the fast path recovery uses).
+    static func decode(buffer: UnsafeBufferPointer<UInt8>) throws -> StoreRecord {
+        var f = Fields()
+        do {
+            try JSONLineParser.parseObject(buffer) { key, value in f.set(key, value) }
+        } catch let failure as JSONLineParser.Failure {
+            throw DecodeError(reason: "invalid JSON: \(failure)")
+        }
+        return try f.record()
+    }
+
+    /// Encodes a record as one line, including the trailing newline.
+    /// - Parameter record: the record.
+    public static func encode(_ record: StoreRecord) -> [UInt8] {
+        var w = LineWriter()
+        switch record {
+        case .header(let kind, let version):
+            w.field("format", kind); w.field("v", version)
+        case .task(let task, let requestID):
+            w.field("op", "task"); w.task(task); w.field("request_id", requestID)
+        case .taskDeleted(let id):
+            w.field("op", "task_deleted"); w.field("id", id.rawValue)
+        case .requestTombstone(let requestID, let task):
+            w.field("op", "request_tombstone"); w.task(task); w.field("request_id", requestID)
+        case .thread(let thread):
+            w.field("op", "thread"); w.field("id", thread.id); w.field("created_at", thread.createdAt)
+            w.field("payload", thread.payload)
+        case .threadDeleted(let id):
+            w.field("op", "thread_deleted"); w.field("id", id)
+        case .item(let item):
+            w.field("op", "item"); w.field("id", item.id); w.field("thread_id", item.threadID)
+            w.field("created_at", item.createdAt); w.field("payload", item.payload)
+        case .itemDeleted(let id, let threadID):
+            w.field("op", "item_deleted"); w.field("id", id); w.field("thread_id", threadID)
+        }
+        return w.finish()
+    }
+}
+
+// MARK: - Fields
+
+private struct Fields {
+    var op: String?, format: String?, version: Int64?
+    var id: String?, threadID: String?, title: String?, description: String?, completed: Bool?
+    var createdAt: Timestamp?, updatedAt: Timestamp?, requestID: String?, payload: String?
+    var badTime: String?
+
+    mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: JSONScalar) {
+        switch key.count {
+        case 1 where key[0] == UInt8(ascii: "v"): if case .int(let n) = value { version = n }
+        case 2 where equals(key, "op"): op = value.text
+        case 2 where equals(key, "id"): id = value.text
+        case 5 where equals(key, "title"): title = value.text
+        case 6 where equals(key, "format"): format = value.text
+        case 7 where equals(key, "payload"): payload = value.text
+        case 9 where equals(key, "thread_id"): threadID = value.text
+        case 9 where equals(key, "completed"): if case .bool(let b) = value { completed = b }
+        case 10 where equals(key, "created_at"): createdAt = time(value, "created_at")
+        case 10 where equals(key, "updated_at"): updatedAt = time(value, "updated_at")
+        case 10 where equals(key, "request_id"): requestID = value.text
+        case 11 where equals(key, "description"): description = value.text
+        default: break
+        }
+    }
+
+    private func equals(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        memcmp(key.baseAddress!, name.utf8Start, name.utf8CodeUnitCount) == 0
+    }
+
+    private mutating func time(_ value: JSONScalar, _ name: String) -> Timestamp? {
+        let parsed: Timestamp?
+        if case .raw(let raw) = value { parsed = parseTimestamp(raw) } else { parsed = value.text.flatMap(parseTimestamp) }
+        if parsed == nil { badTime = name }
+        return parsed
+    }
+
+    func record() throws -> StoreRecord {
+        if let format {
+            guard let version, version >= 1, version <= Int64(Int32.max) else { throw fail("header without a valid \"v\"") }
+            return .header(kind: format, version: Int(version))
+        }
+        guard let op else { throw fail("missing \"op\"") }
+        switch op {
+        case "task": return .task(try task(), requestID: try requestIDValue(optional: true))
+        case "task_deleted": return .taskDeleted(try taskID())
+        case "request_tombstone": return .requestTombstone(requestID: try requestIDValue(optional: false)!, task: try task())
+        case "thread":
+            return .thread(StoredThread(id: try safe(id, "id"), createdAt: try time(createdAt, "created_at"), payload: try need(payload, "payload")))
+        case "thread_deleted": return .threadDeleted(id: try safe(id, "id"))
+        case "item":
+            return .item(StoredItem(id: try safe(id, "id"), threadID: try safe(threadID, "thread_id"),
+                                    createdAt: try time(createdAt, "created_at"), payload: try need(payload, "payload")))
+        case "item_deleted": return .itemDeleted(id: try safe(id, "id"), threadID: try safe(threadID, "thread_id"))
+        default: throw fail("unknown op \"\(op)\"")
+        }
+    }
+
+    private func task() throws -> TaskItem {
+        let title = try need(title, "title")
+        guard !title.isEmpty else { throw fail("empty \"title\"") }
+        guard let completed else { throw fail("missing or non-boolean \"completed\"") }
+        return TaskItem(id: try taskID(), title: title, description: description, completed: completed,
+                        createdAt: try time(createdAt, "created_at"), updatedAt: try time(updatedAt, "updated_at"))
+    }
+
+    private func taskID() throws -> TaskID {
+        guard let id, let value = try? TaskID(id) else { throw fail("missing or invalid task \"id\"") }
+        return value
+    }
+
+    private func requestIDValue(optional: Bool) throws -> String? {
+        guard let requestID else {
+            if optional { return nil }
+            throw fail("missing \"request_id\"")
+        }
+        guard isValidRequestID(requestID) else { throw fail("invalid \"request_id\"") }
+        return requestID
+    }
+
+    private func need(_ value: String?, _ name: String) throws -> String {
+        guard let value else { throw fail("missing or non-string \"\(name)\"") }
+        return value
+    }
+
+    private func safe(_ value: String?, _ name: String) throws -> String {
+        guard let value, isSafeID(value) else { throw fail("missing or invalid \"\(name)\"") }
+        return value
+    }
+
+    private func time(_ value: Timestamp?, _ name: String) throws -> Timestamp {
+        guard let value, badTime != name else { throw fail("missing or invalid \"\(name)\"") }
+        return value
+    }
+
+    private func fail(_ reason: String) -> RecordCodec.DecodeError { RecordCodec.DecodeError(reason: reason) }
+}
+
+/// Request ids: 1-128 bytes, no control characters.
+func isValidRequestID(_ raw: String) -> Bool {
+    let bytes = raw.utf8
+    return (1...128).contains(bytes.count) && bytes.allSatisfy { $0 >= 0x20 && $0 != 0x7F }
+}
+
+// MARK: - Fast timestamps
+
+/// Parses the canonical form the store writes (`YYYY-MM-DDTHH:MM:SS.mmmZ`) without allocating, falling
+/// back to `Timestamp(rfc3339:)` for any other RFC 3339 spelling.
+func parseTimestamp(_ text: String) -> Timestamp? {
+    var text = text
+    return text.withUTF8 { parseTimestamp($0) }
+}
+
+/// `parseTimestamp` on raw UTF-8 bytes.
+func parseTimestamp(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    let fast: Timestamp?? = { () -> Timestamp?? in
+        guard b.count == 24, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x2E, b[23] == 0x5A else { return .none }
+        func num(_ at: Int, _ n: Int) -> Int? {
+            var v = 0
+            for i in at..<(at + n) {
+                let d = Int(b[i]) - 0x30
+                guard d >= 0 && d <= 9 else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+            let s = num(17, 2), let ms = num(20, 3), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
+        else { return .some(nil) }
+        let yy = mo <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        let secs = Int64(days) * 86_400 + Int64(h * 3600 + mi * 60 + s)
+        return .some(Timestamp(millisecondsSinceEpoch: secs * 1000 + Int64(ms)))
+    }()
+    if let fast { return fast }
+    return Timestamp(rfc3339: limitFraction(String(decoding: b, as: UTF8.self)))
+}
+
+/// Drops fraction digits after the third: `Timestamp(rfc3339:)` ignores them anyway, and (TodoCore as of
+/// this writing) traps on more than three (`for _ in n..<3` with n > 3), found by the record fuzzer.
+private func limitFraction(_ text: String) -> String {
+    let b = Array(text.utf8)
+    guard b.count > 20, b[19] == UInt8(ascii: ".") else { return text }
+    var end = 20
+    while end < b.count, b[end] >= 0x30, b[end] <= 0x39 { end += 1 }
+    guard end - 20 > 3 else { return text }
+    return String(decoding: b[0..<23] + b[end...], as: UTF8.self)
+}

@@ -1,0 +1,97 @@
+import TodoCore
+
+// MARK: - Options
+
+/// How a `Store` behaves.
+public struct StoreOptions: Sendable {
+    /// Share one write + fdatasync among concurrent appends to the same file (default). When false, every
+    /// append gets its own write and fdatasync (for the benchmark's comparison).
+    public var groupCommit: Bool
+    /// On a corrupt record followed by valid ones, move the file aside to `*.corrupt-<ts>` and keep its valid
+    /// prefix, instead of refusing to open.
+    public var repair: Bool
+    /// Rewrite a file by itself when its dead lines outnumber its live ones.
+    public var autoCompact: Bool
+    /// Auto-compaction only considers files with at least this many lines.
+    public var autoCompactMinimumLines: Int
+    /// Take the data directory lock (`todod.lock`) on open.
+    public var lockDirectory: Bool
+
+    /// - Parameters:
+    ///   - groupCommit: share fsyncs among concurrent writers.
+    ///   - repair: quarantine corrupt files instead of refusing to open.
+    ///   - autoCompact: compact when dead lines outnumber live ones.
+    ///   - autoCompactMinimumLines: the minimum file size (in lines) for auto-compaction.
+    ///   - lockDirectory: take the data directory lock.
+    public init(groupCommit: Bool = true, repair: Bool = false, autoCompact: Bool = true, autoCompactMinimumLines: Int = 1000, lockDirectory: Bool = true) {
+        self.groupCommit = groupCommit
+        self.repair = repair
+        self.autoCompact = autoCompact
+        self.autoCompactMinimumLines = autoCompactMinimumLines
+        self.lockDirectory = lockDirectory
+    }
+}
+
+// MARK: - Reports
+
+/// What `Store.compact()` did.
+public struct CompactionReport: Sendable, Codable, Hashable {
+    /// Files rewritten.
+    public var files: Int
+    /// Lines before, in all rewritten files.
+    public var linesBefore: Int
+    /// Lines after.
+    public var linesAfter: Int
+}
+
+/// What `Store.backup(to:)` wrote.
+public struct BackupReport: Sendable, Codable, Hashable {
+    /// The backup directory (a data directory `Store.open` can open).
+    public var directory: String
+    /// Users copied.
+    public var users: Int
+    /// Files written.
+    public var files: Int
+    /// Bytes written.
+    public var bytes: Int
+}
+
+/// Counts for `status`.
+public struct StoreStats: Sendable, Codable, Hashable {
+    /// Users with any data.
+    public var users: Int
+    /// Tasks of all users.
+    public var tasks: Int
+    /// Chat threads of all users.
+    public var threads: Int
+    /// Thread items of all users.
+    public var items: Int
+    /// Bytes in all data files.
+    public var bytes: Int
+    /// Appends acknowledged since open.
+    public var appends: Int = 0
+    /// Write + fdatasync batches since open (fewer than `appends` when group commit shares them).
+    public var syncs: Int = 0
+}
+
+/// What `Store.importAll(_:)` did. Conflict rule: an imported entry whose id already exists for that user
+/// replaces it only when its `updated_at` (threads/items: `created_at`) is later; otherwise it is skipped.
+public struct ImportReport: Sendable, Codable, Hashable {
+    /// Tasks created.
+    public var tasksAdded = 0
+    /// Existing tasks replaced by a newer imported version.
+    public var tasksUpdated = 0
+    /// Imported tasks ignored because an equal or newer version exists.
+    public var tasksSkipped = 0
+    /// Threads created or replaced.
+    public var threadsAdded = 0
+    /// Threads ignored because they exist.
+    public var threadsSkipped = 0
+    /// Items created.
+    public var itemsAdded = 0
+    /// Items ignored because they exist.
+    public var itemsSkipped = 0
+
+    /// An empty report.
+    public init() {}
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+public import SystemdSupport
+import TodoControl
+public import TodoDaemon
+
+// MARK: - In-process daemon
+
+/// Runs the real composition root (`Daemon`) inside the test process with a temporary data directory and
+/// socket, recording sd_notify messages and log lines.
+/// - Parameters:
+///   - extraEnvironment: more environment entries.
+///   - configure: adjusts the flags (data dir, socket and `--http off` are preset).
+///   - body: gets the daemon, its socket path and the recorded notifications.
+public func withRunningDaemon<R: Sendable>(
+    extraEnvironment: [String: String] = [:],
+    configure: (inout DaemonOverrides) -> Void = { _ in },
+    _ body: (Daemon, String, RecordingNotifySink) async throws -> R
+) async throws -> R {
+    let dir = try TemporaryDirectory(prefix: "todod-inproc-")
+    defer { dir.remove() }
+    var overrides = DaemonOverrides()
+    overrides.dataDirectory = dir.appending("data")
+    overrides.controlSocket = dir.appending("todod.sock")
+    overrides.http = "off"
+    configure(&overrides)
+    let sink = RecordingNotifySink()
+    let output = RecordingLogOutput()
+    let levels = LogLevelControl(.info)
+    var environment = DaemonProcess.baseEnvironment()
+    environment.merge(extraEnvironment) { _, new in new }
+    let context = DaemonContext(
+        environment: environment, notifier: SystemdNotifier(sink: sink), levelControl: levels,
+        makeLogger: { label in Logger(label: label) { JournalLogHandler(label: $0, usesPriorityPrefix: false, levelControl: levels, output: output) } })
+    let daemon = try await Daemon.start(overrides: overrides, context: context)
+    let running = Task { try await daemon.run() }
+    do {
+        let result = try await body(daemon, overrides.controlSocket!, sink)
+        await daemon.triggerShutdown()
+        try await running.value
+        return result
+    } catch {
+        await daemon.triggerShutdown()
+        _ = try? await running.value
+        throw error
+    }
+}

@@ -1,0 +1,54 @@
+// official.js: `todod --ui chatkit` — OpenAI's <openai-chatkit> web component from OpenAI's CDN,
+// pointed at our /api/chatkit with the session cookie. Returns false (so the page falls back
+// to the built-in panel) when the CDN cannot be reached or the component does not start.
+
+import { createShell } from "./chat-shell.js";
+import { THREAD_KEY } from "./chat.js";
+
+const SCRIPT = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js";
+const TIMEOUT_MS = 5000;
+
+function loadScript() {
+  return new Promise((resolve) => {
+    const script = document.createElement("script");
+    script.src = SCRIPT;
+    script.async = true;
+    script.crossOrigin = "anonymous";
+    const timer = setTimeout(() => resolve(false), TIMEOUT_MS);
+    script.onload = () => { clearTimeout(timer); resolve(true); };
+    script.onerror = () => { clearTimeout(timer); resolve(false); };
+    document.head.append(script);
+  });
+}
+
+/** Mounts the official component in our panel frame; false when it cannot be loaded. */
+export async function mountOfficialChatKit({ domainKey }) {
+  if (!(await loadScript())) return false;
+  const defined = await Promise.race([
+    customElements.whenDefined("openai-chatkit").then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), TIMEOUT_MS)),
+  ]);
+  if (!defined) return false;
+  const shell = createShell(document.body, { title: "Assistant" });
+  const element = document.createElement("openai-chatkit");
+  element.className = "official-chatkit";
+  shell.body.append(element);
+  const initialThread = localStorage.getItem(THREAD_KEY);
+  element.setOptions({
+    api: {
+      url: "/api/chatkit",
+      domainKey,
+      // Our session is an HttpOnly cookie; same-origin requests carry it.
+      fetch: (url, options) => fetch(url, { ...options, credentials: "same-origin" }),
+    },
+    initialThread: initialThread || null,
+    history: { enabled: true },
+  });
+  element.addEventListener("chatkit.thread.change", (event) => {
+    const id = event.detail?.threadId;
+    if (id) localStorage.setItem(THREAD_KEY, id);
+    else localStorage.removeItem(THREAD_KEY);
+  });
+  document.documentElement.dataset.chatUi = "chatkit";
+  return true;
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import TodoControl
+
+// MARK: - export
+
+/// `todoctl export [FILE]`: every user's data as one JSON document.
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Export all data as JSON to FILE (or stdout).")
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "Where to write; stdout when omitted.") var file: String?
+
+    func run() async throws {
+        let document = try await options.client.call(ControlMethods.Export.self, EmptyParams())
+        let text = try Output.jsonText(document, pretty: !options.json)
+        guard let file else {
+            Output.out(text)
+            return
+        }
+        do {
+            try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        } catch {
+            throw ValidationErrorExit("cannot write \(file): \(error.localizedDescription)")
+        }
+        if options.json {
+            try Output.json(["file": file])
+        } else {
+            Output.out("Exported to \(file)")
+        }
+    }
+}
+
+/// A plain error message that exits 1.
+struct ValidationErrorExit: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

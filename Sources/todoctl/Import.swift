@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import TodoControl
+
+// MARK: - import
+
+/// `todoctl import FILE`: loads a document written by `todoctl export`.
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import a JSON export (tasks with known ids are skipped or updated).")
+
+    @OptionGroup var options: GlobalOptions
+    @Argument(help: "The export file ('-' for stdin).") var file: String
+
+    func run() async throws {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: file) else { throw ValidationErrorExit("cannot read \(file)") }
+            data = contents
+        }
+        let document: JSONValue
+        do {
+            document = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw ValidationErrorExit("\(file) is not valid JSON")
+        }
+        let result = try await options.client.call(ControlMethods.Import.self, ImportParams(data: document))
+        try options.emit(result) { $0.message }
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import TodoControl
+
+// MARK: - status
+
+/// `todoctl status`: version, pid, uptime, paths and your task counts.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the daemon's status.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let status = try await options.client.call(ControlMethods.Status.self, EmptyParams())
+        try options.emit(status) { s in
+            """
+            todod \(s.version) (pid \(s.pid)), up \(Self.uptime(s.uptimeSeconds))
+            user            \(s.user)
+            data directory  \(s.dataDirectory)
+            control socket  \(s.controlSocket)
+            http            \(s.http ?? "off")
+            your tasks      \(s.tasks.total) (\(s.tasks.pending) pending, \(s.tasks.completed) completed)
+            """
+        }
+    }
+
+    static func uptime(_ seconds: Double) -> String {
+        let s = Int(seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m \(s % 60)s" }
+        if s < 86_400 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+        return "\(s / 86_400)d \(s % 86_400 / 3600)h"
+    }
+}

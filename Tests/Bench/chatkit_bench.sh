@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# ChatKit benchmark: todod vs the openai-chatkit reference server (../shared/chatkit/reference_server.py),
+# same scripted conversation ("add buy milk": a workflow task + a streamed reply + a title, one new thread
+# per turn), same load driver (../shared/peers/chatkit_load.py), concurrency 1 and 16.
+# Prints p50/p99 time to first SSE event, turns/s, and todod/reference ratios.
+#
+# Usage: Tests/Bench/chatkit_bench.sh [--turns N] [--shared DIR] [--python PY]
+#   Our side is `todod` when TODOD_BIN is set (run with TODOD_RESPONDER=scripted-echo, --chat-rate-limit 0;
+#   the token comes from `$TODOCTL_BIN token`), else the in-tree bench server in the test bundle
+#   (`swift test --skip-build --filter BenchServer`, debug build: build the tests first).
+set -euo pipefail
+
+TURNS=300
+SHARED="$(cd "$(dirname "$0")/../.." && pwd)/../shared"
+PY="${PYTHON:-/work/.venv-chatkit/bin/python}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --turns) TURNS="$2"; shift 2 ;;
+    --shared) SHARED="$2"; shift 2 ;;
+    --python) PY="$2"; shift 2 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+[ -f "$SHARED/chatkit/reference_server.py" ] || { echo "no $SHARED/chatkit: skipping" >&2; exit 0; }
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+WORK="$(mktemp -d /tmp/todod-http-bench.XXXXXX)"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; touch "$WORK/stop"; sleep 0.5; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_http() { for _ in $(seq 1 300); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
+
+# --- the reference (Python, in-memory store, no delay) ---
+REF_PORT=$(free_port)
+"$PY" "$SHARED/chatkit/reference_server.py" --port "$REF_PORT" --token bench-token --delay 0 > "$WORK/ref.log" 2>&1 &
+REF_PID=$!; PIDS+=("$REF_PID")
+
+# --- todod (durable JSON-lines store) ---
+OUR_PORT=$(free_port)
+if [ -n "${TODOD_BIN:-}" ]; then
+  mkdir -p "$WORK/data"
+  TODOD_RESPONDER=scripted-echo "$TODOD_BIN" --data-dir "$WORK/data" --control-socket "$WORK/ctl.sock" \
+    --http "127.0.0.1:$OUR_PORT" --chat-rate-limit 0 > "$WORK/todod.log" 2>&1 &
+  OUR_PID=$!; PIDS+=("$OUR_PID")
+  wait_http "$OUR_PORT"
+  TOKEN=$("${TODOCTL_BIN:-$(dirname "$TODOD_BIN")/todoctl}" --socket "$WORK/ctl.sock" token)
+  OURS="todod ($TODOD_BIN)"
+else
+  (cd "$ROOT" && TODOD_BENCH_PORT=$OUR_PORT TODOD_BENCH_DIR=$WORK swift test --skip-build --filter "BenchServer" > "$WORK/ours.log" 2>&1) &
+  PIDS+=("$!")
+  for _ in $(seq 1 600); do [ -f "$WORK/ready" ] && break; sleep 0.1; done
+  [ -f "$WORK/ready" ] || { echo "bench server did not start"; cat "$WORK/ours.log"; exit 1; }
+  TOKEN=$(cat "$WORK/token")
+  OUR_PID=$(pgrep -n -f "tododPackageTests.xctest" || echo "")
+  OURS="todod router in the debug test bundle"
+fi
+wait_http "$REF_PORT"
+
+run() { # name url token concurrency pid
+  "$PY" "$SHARED/peers/chatkit_load.py" --url "$2" --token "$3" --concurrency "$4" --turns "$TURNS" --warmup 20 \
+    --message "add buy milk" --watch-pids "$5" --out "$WORK/$1-c$4.json" > /dev/null
+}
+for C in 1 16; do
+  run ref "http://127.0.0.1:$REF_PORT/chatkit" bench-token "$C" "$REF_PID"
+  run ours "http://127.0.0.1:$OUR_PORT/api/chatkit" "$TOKEN" "$C" "$OUR_PID"
+done
+
+"$PY" - "$WORK" "$OURS" <<'PYEOF'
+import json, sys
+work, ours = sys.argv[1], sys.argv[2]
+print(f"ours: {ours}; reference: openai-chatkit reference_server.py --delay 0 (uvicorn, in-memory store)")
+print(f"{'side':<6}{'conc':>5}{'ok':>6}{'fail':>5}{'p50 first event ms':>20}{'p99 first event ms':>20}{'turns/s':>10}{'srv cpu ms/turn':>17}")
+rows = {}
+for c in (1, 16):
+    for side in ("ref", "ours"):
+        r = json.load(open(f"{work}/{side}-c{c}.json"))
+        fe = r["latency_ms"]["first_event"]
+        cpu = next(iter(r["watched_cpu_ms_per_turn"].values()), None)
+        rows[(side, c)] = (fe.get("p50"), fe.get("p99"), r["turns_per_s"])
+        print(f"{side:<6}{c:>5}{r['turns_ok']:>6}{r['failures']:>5}{fe.get('p50'):>20}{fe.get('p99'):>20}{r['turns_per_s']:>10}{str(cpu):>17}")
+for c in (1, 16):
+    (rp50, rp99, rtps), (op50, op99, otps) = rows[("ref", c)], rows[("ours", c)]
+    print(f"ratio c={c}: p50 first event {rp50/op50:.1f}x faster, p99 {rp99/op99:.1f}x faster, turns/s {otps/rtps:.1f}x")
+PYEOF
