@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "TodoHTTP",
             dependencies: [
-                "TodoCore", "ChatKitProtocol", "TodoAuth", "TodoUI",
+                "TodoCore", "ChatKitProtocol", "TodoAuth", "TodoUI", "TodoTools",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
@@ -102,7 +102,7 @@ let package = Package(
             name: "TodoDaemon",
             dependencies: [
                 "TodoCore", "TodoStore", "TodoControl", "SystemdSupport", "TodoAuth", "TodoHTTP",
-                "ChatKitProtocol", "TodoTools", "TodoAgent",
+                "ChatKitProtocol", "TodoTools", "TodoAgent", "TodoUI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -172,10 +172,11 @@ let package = Package(
         .testTarget(
             name: "TodoHTTPTests",
             dependencies: [
-                "TodoHTTP", "TodoAuth", "ChatKitProtocol", "TodoCore", "TodoTesting", "TodoStore",
+                "TodoHTTP", "TodoAuth", "ChatKitProtocol", "TodoCore", "TodoTesting", "TodoStore", "TodoTools",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
@@ -191,7 +192,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TodoTesting", "TodoControl", "TodoCore"],
+            dependencies: ["TodoTesting", "TodoControl", "TodoCore", "TodoDaemon", "TodoStore", "SystemdSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,6 +2,7 @@ public import ChatKitProtocol
 public import Logging
 public import TodoCore
 import MCP
+import Synchronization
 import TodoTools
 
 // MARK: - AgentResponder
@@ -9,8 +10,8 @@ import TodoTools
 /// The assistant: an LLM agent loop whose only tools are the five in-process MCP task tools,
 /// bound to the turn's authenticated user.
 ///
-/// Per turn: connect an MCP client to a tool server bound to `input.user` over
-/// `InMemoryTransport`; send the system prompt, budgeted history and message with the tools;
+/// Per turn: use the MCP client connected (over `InMemoryTransport`, kept per user) to a tool
+/// server bound to `input.user`; send the system prompt, budgeted history and message with the tools;
 /// stream text deltas as they arrive; run tool calls (in parallel) and feed results back, up to
 /// `maxRounds` model calls; then send a title for a new thread. Failures end the turn with one
 /// `.error` event (always the last event): 401/403 and other 4xx are not retryable, 429/5xx and
@@ -21,6 +22,10 @@ public struct AgentResponder: Responder {
     private let configuration: LLMConfiguration
     private let tasks: any TaskRepository
     private let logger: Logger
+    /// The tool list from the first turn's `tools/list` (the catalog is fixed for a server build).
+    private let toolDefinitions = ToolDefinitionCache()
+    /// One in-process MCP session per user, each bound to its user when made.
+    private let sessions: ToolSessionPool
 
     /// - Parameters:
     ///   - client: the model.
@@ -32,6 +37,7 @@ public struct AgentResponder: Responder {
         self.configuration = configuration
         self.tasks = tasks
         self.logger = logger
+        self.sessions = ToolSessionPool(repository: tasks)
     }
 
     public func respond(to input: ResponderInput) -> AsyncThrowingStream<ResponderEvent, any Error> {
@@ -81,19 +87,20 @@ public struct AgentResponder: Responder {
     private struct RoundsExhausted: Error { var rounds: Int }
 
     private func loop(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
-        let session = try await InProcessToolSession.connect(repository: tasks, user: input.user)
+        let session = try await sessions.session(for: input.user)
         do {
             try await rounds(input, session, out)
-            await session.close()
-        } catch {
-            await session.close()
+        } catch let error as TodoToolsError {
+            await sessions.discard(input.user)
             throw error
         }
     }
 
     private func rounds(_ input: ResponderInput, _ session: InProcessToolSession, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
-        let tools = try await session.listTools().map {
-            ToolDefinition(name: $0.name, description: $0.description ?? $0.name, parameters: $0.inputSchema)
+        let tools = try await toolDefinitions.get {
+            try await session.listTools().map {
+                ToolDefinition(name: $0.name, description: $0.description ?? $0.name, parameters: $0.inputSchema)
+            }
         }
         var messages = AgentPrompt.messages(history: input.history, message: input.message, budget: configuration.historyBudgetCharacters)
         var usedCallIDs: Set<String> = []
@@ -178,5 +185,19 @@ public struct AgentResponder: Responder {
         case .streamCut, .protocolViolation: return ("The answer was interrupted: \(error.message). Please try again.", true)
         case .timeout: return ("The assistant timed out: \(error.message). Please try again.", true)
         }
+    }
+}
+
+// MARK: - Tool list cache
+
+/// Remembers the first successful `tools/list`, so later turns skip that round trip.
+final class ToolDefinitionCache: Sendable {
+    private let cached = Mutex<[ToolDefinition]?>(nil)
+
+    func get(_ fetch: () async throws -> [ToolDefinition]) async throws -> [ToolDefinition] {
+        if let tools = cached.withLock({ $0 }) { return tools }
+        let tools = try await fetch()
+        cached.withLock { $0 = tools }
+        return tools
     }
 }

@@ -34,6 +34,8 @@ public actor AuthService {
     private let clock: any WallClock
     private var codes: [String: (user: UserID, expires: Timestamp)] = [:]
     private var sessions: [String: (user: UserID, expires: Timestamp)] = [:]
+    /// Tokens already verified, with their `exp` (seconds): skips the HMAC and JSON work on repeat requests.
+    private var verified: [String: (user: UserID, expires: Double)] = [:]
 
     /// Builds the service from raw key bytes (tests; at least 32 bytes).
     /// - Parameters:
@@ -82,6 +84,11 @@ public actor AuthService {
     /// - Parameter token: the compact JWT from `Authorization: Bearer`.
     /// - Throws: `AuthError.unauthorized` with the reason.
     public func verifyToken(_ token: String) async throws -> UserID {
+        if let hit = verified[token] {
+            if hit.expires > clock.now().secondsSinceEpoch { return hit.user }
+            verified.removeValue(forKey: token)
+            throw AuthError.unauthorized("token expired")
+        }
         guard let alg = JWTHeaderPeek.algorithm(of: token) else { throw AuthError.unauthorized("malformed token") }
         guard alg == "HS256" else { throw AuthError.unauthorized("unsupported token algorithm") }
         await ensureKeys()
@@ -100,6 +107,8 @@ public actor AuthService {
             throw AuthError.unauthorized("token expired")
         }
         guard let user = try? UserID(claims.sub.value) else { throw AuthError.unauthorized("token subject is not a valid user id") }
+        if verified.count >= 1024 { verified.removeAll(keepingCapacity: true) }
+        verified[token] = (user, claims.exp.value.timeIntervalSince1970)
         return user
     }
 

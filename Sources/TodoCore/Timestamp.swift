@@ -105,7 +105,7 @@ private func parseRFC3339(_ b: [UInt8]) -> Int64? {
             i += 1
         }
         guard n > 0 else { return nil }
-        for _ in n..<3 where n < 3 { millis *= 10 }
+        if n < 3 { for _ in n..<3 { millis *= 10 } }
     }
     guard i < b.count else { return nil }
     var offsetSeconds = 0

@@ -7,7 +7,7 @@ public import SystemdSupport
 import TodoAuth
 public import TodoControl
 public import TodoCore
-import TodoStore
+public import TodoStore
 import UnixSignals
 
 // MARK: - Context
@@ -29,12 +29,15 @@ public struct DaemonContext: Sendable {
     public var clock: any WallClock
     /// User and group lookups for the control socket.
     public var accounts: any AccountDirectory
+    /// The disk under the store (`POSIXStorage`; tests pass a `SimulatedDisk` to inject faults).
+    public var storage: any StorageBackend
 
     /// - Parameters: see the properties.
     public init(
         environment: [String: String], notifier: SystemdNotifier, levelControl: LogLevelControl,
         makeLogger: @escaping @Sendable (String) -> Logger, inheritedSockets: [InheritedSocket] = [],
-        clock: any WallClock = SystemWallClock(), accounts: any AccountDirectory = SystemAccountDirectory()
+        clock: any WallClock = SystemWallClock(), accounts: any AccountDirectory = SystemAccountDirectory(),
+        storage: any StorageBackend = POSIXStorage()
     ) {
         self.environment = environment
         self.notifier = notifier
@@ -43,6 +46,7 @@ public struct DaemonContext: Sendable {
         self.inheritedSockets = inheritedSockets
         self.clock = clock
         self.accounts = accounts
+        self.storage = storage
     }
 
     /// The real process: `sd_notify`, the journald-aware log handler on stderr, and the listen fds systemd
@@ -93,7 +97,7 @@ public final class Daemon: Sendable {
         let store: Store
         do {
             store = try await Store.open(
-                directory: configuration.dataDirectory, clock: context.clock, options: StoreOptions(repair: configuration.repair),
+                directory: configuration.dataDirectory, backend: context.storage, clock: context.clock, options: StoreOptions(repair: configuration.repair),
                 logger: context.makeLogger("todo.store"))
         } catch {
             throw DaemonError.startup("cannot open the data directory \(configuration.dataDirectory): \(error)")
@@ -140,8 +144,8 @@ public final class Daemon: Sendable {
         let readiness = ReadinessLatch(pending: http == nil ? [] : ["http"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: ControlService(server: server))]
         if let http {
-            services.append(.init(service: try await http.makeService(
-                store: store, auth: auth, runtime: runtime, context: context, onReady: { await readiness.markReady("http") })))
+            services.append(.init(service: http.makeService(
+                store: store, auth: auth, runtime: runtime, context: context, uiMode: configuration.uiMode, onReady: { await readiness.markReady("http") })))
         }
         let reloader = DaemonReloader(
             overrides: overrides, initial: configuration, context: context, runtime: runtime, logger: logger)

@@ -9,6 +9,7 @@ extension DaemonConfiguration {
         "data_dir": "TODOD_DATA_DIR", "control_socket": "TODOD_CONTROL_SOCKET", "http": "TODOD_HTTP",
         "allowed_group": "TODOD_ALLOWED_GROUP", "log_level": "TODOD_LOG_LEVEL", "chat_rate_limit": "TODOD_CHAT_RATE_LIMIT",
         "idle_timeout": "TODOD_IDLE_TIMEOUT", "token_ttl": "TODOD_TOKEN_TTL",
+        "ui": "TODOD_UI", "chatkit_domain_key": "TODOD_CHATKIT_DOMAIN_KEY",
     ]
 
     /// Loads the configuration: flags > environment > config file (`--config`, else `$TODOD_CONFIG`) > defaults.
@@ -72,9 +73,16 @@ extension DaemonConfiguration {
             }
             config.logLevel = parsed
         }
-        if let n = try int("chat_rate_limit", overrides.chatRateLimit, range: 1...100_000) { config.chatRateLimit = n }
+        if let n = try int("chat_rate_limit", overrides.chatRateLimit, range: 0...100_000) { config.chatRateLimit = n }
         if let n = try int("idle_timeout", overrides.idleTimeoutSeconds, range: 1...86_400) { config.idleTimeoutSeconds = n }
         if let n = try int("token_ttl", overrides.tokenTTLSeconds, range: 60...(10 * 365 * 86_400)) { config.tokenTTLSeconds = n }
+        if let (ui, source) = value("ui", overrides.ui) {
+            guard ["builtin", "chatkit"].contains(ui.lowercased()) else {
+                throw DaemonError.configuration("\(source): '\(ui)' is not one of builtin, chatkit")
+            }
+            config.ui = ui.lowercased()
+        }
+        if let (key, _) = value("chatkit_domain_key", overrides.chatkitDomainKey) { config.chatkitDomainKey = key }
         config.repair = overrides.repair
         return config
     }

@@ -19,8 +19,11 @@ import TodoControl
 /// | `chat_rate_limit` | `TODOD_CHAT_RATE_LIMIT` | `--chat-rate-limit`| `20` chat messages per user per minute |
 /// | `idle_timeout`    | `TODOD_IDLE_TIMEOUT`    | `--idle-timeout`   | `300` seconds |
 /// | `token_ttl`       | `TODOD_TOKEN_TTL`       | `--token-ttl`      | `2592000` seconds (30 days) |
+/// | `ui`              | `TODOD_UI`              | `--ui`             | `builtin` (or `chatkit`: OpenAI's CDN component) |
+/// | `chatkit_domain_key` | `TODOD_CHATKIT_DOMAIN_KEY` | `--chatkit-domain-key` | empty |
 ///
-/// Reloadable with SIGHUP: `log_level`, `allowed_group` (new connections), `chat_rate_limit`, `token_ttl`.
+/// Reloadable with SIGHUP: `log_level`, `allowed_group` (new connections), `token_ttl`. `chat_rate_limit` is
+/// re-read too, but the HTTP server takes its value at start (it applies after a restart).
 /// The others need a restart (a reload that changes them logs a warning and keeps the running values).
 public struct DaemonConfiguration: Sendable, Hashable {
     /// The data directory.
@@ -43,6 +46,10 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var repair: Bool
     /// The config file in use, if any.
     public var configFile: String?
+    /// Which chat panel the web UI uses: `builtin` (offline) or `chatkit` (OpenAI's CDN component).
+    public var ui: String
+    /// The domain key the official ChatKit component is given (`ui = chatkit` only).
+    public var chatkitDomainKey: String
 
     /// A configuration with every default resolved for this environment.
     /// - Parameter environment: the process environment (for `STATE_DIRECTORY`, `XDG_*`, `HOME`).
@@ -57,6 +64,8 @@ public struct DaemonConfiguration: Sendable, Hashable {
         self.tokenTTLSeconds = 30 * 24 * 3600
         self.repair = false
         self.configFile = nil
+        self.ui = "builtin"
+        self.chatkitDomainKey = ""
     }
 
     /// `$STATE_DIRECTORY`, else `$XDG_STATE_HOME/todod`, else `~/.local/state/todod`.
@@ -96,6 +105,8 @@ public struct DaemonOverrides: Sendable, Hashable {
     public var tokenTTLSeconds: Int?
     public var repair = false
     public var configFile: String?
+    public var ui: String?
+    public var chatkitDomainKey: String?
 
     public init() {}
 }

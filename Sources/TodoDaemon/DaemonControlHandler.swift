@@ -105,12 +105,12 @@ struct DaemonControlHandler: ControlHandler {
     }
 
     private func loginCode(for user: UserID) async throws -> LoginCodeResult {
-        guard let auth, let base = runtime.httpBaseURL else {
+        guard let auth, let prefix = runtime.loginURLPrefix else {
             throw RPCError(code: RPCError.unavailableCode, message: "the web UI is off (start todod with --http HOST:PORT)")
         }
         let code = await auth.makeLoginCode(for: user)
         let expires = Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + AuthService.loginCodeTTL * 1000)
-        return LoginCodeResult(code: code, url: "\(base)\(DaemonHTTP.loginPath)?code=\(code)", expiresAt: expires)
+        return LoginCodeResult(code: code, url: prefix + code, expiresAt: expires)
     }
 
     // MARK: Helpers

@@ -1,15 +1,22 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ChatKitProtocol
 import Logging
 import ServiceLifecycle
 import SystemdSupport
 import TodoAuth
 import TodoHTTP
+import TodoAgent
 import TodoStore
+import TodoTools
+import TodoUI
 
 // MARK: - HTTP wiring
 
 /// How the daemon runs the HTTP face (TodoHTTP): where it listens and how the service is built.
 struct DaemonHTTP: Sendable {
-    /// The path of the one-time login URL that `todoctl open` prints.
+    /// The path of the one-time login page; the code travels in the fragment (`/login#CODE`).
     static let loginPath = "/login"
 
     /// Where to listen.
@@ -21,9 +28,9 @@ struct DaemonHTTP: Sendable {
 
     /// The HTTP plan for `configuration`: an inherited `http` socket wins over `--http`; nil when HTTP is off.
     static func plan(configuration: DaemonConfiguration, inherited: [InheritedSocket]) -> DaemonHTTP? {
-        guard isWired else { return nil }
         if let socket = inherited.first(where: { $0.name == "http" }) {
-            let base = configuration.httpHostPort.map { "http://\($0.host):\($0.port)" } ?? "http://127.0.0.1:8765"
+            let base = boundIPv4(fd: socket.fd).map { "http://\($0.host):\($0.port)" }
+                ?? configuration.httpHostPort.map { "http://\($0.host):\($0.port)" } ?? "http://127.0.0.1:8765"
             return DaemonHTTP(bind: .inheritedDescriptor(socket.fd), listenerDescription: "fd:\(socket.fd)", baseURL: base)
         }
         guard let http = configuration.http, let bind = HTTPConfiguration.parseHostPort(http),
@@ -33,16 +40,63 @@ struct DaemonHTTP: Sendable {
     }
 }
 
+/// The IPv4 address and port an inherited socket is bound to (for the login URL), if it is IPv4.
+private func boundIPv4(fd: Int32) -> (host: String, port: Int)? {
+    var address = sockaddr_in()
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let rc = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    guard rc == 0, address.sin_family == sa_family_t(AF_INET) else { return nil }
+    let ip = UInt32(bigEndian: address.sin_addr.s_addr)
+    let host = "\(ip >> 24).\((ip >> 16) & 255).\((ip >> 8) & 255).\(ip & 255)"
+    return (host == "0.0.0.0" ? "127.0.0.1" : host, Int(UInt16(bigEndian: address.sin_port)))
+}
+
 // MARK: - Service
 
 extension DaemonHTTP {
-    /// Whether TodoHTTP's server is wired in (it is being written in parallel; until then HTTP is off).
-    static let isWired = false
-
-    /// Builds the HTTP service; `onReady` runs once it accepts connections.
+    /// Builds the HTTP service with the LLM agent (configured from the environment, or a responder that
+    /// explains how to configure it) and the MCP endpoint; `onReady` runs once it accepts connections.
     func makeService(
-        store: Store, auth: AuthService, runtime: DaemonRuntime, context: DaemonContext, onReady: @escaping @Sendable () async -> Void
-    ) async throws -> any Service {
-        throw DaemonError.startup("the HTTP server is not wired into todod yet")
+        store: Store, auth: AuthService, runtime: DaemonRuntime, context: DaemonContext, uiMode: UIMode,
+        onReady: @escaping @Sendable () async -> Void
+    ) -> any Service {
+        let llm = LLMConfiguration.fromEnvironment(context.environment)
+        // TODOD_RESPONDER=scripted-echo: the deterministic, LLM-free responder for conformance runs and
+        // benchmarks only (added by the HTTP engineer; see ChatKitProtocol/ScriptedEchoResponder.swift).
+        let responder: any Responder = context.environment["TODOD_RESPONDER"] == "scripted-echo"
+            ? ScriptedEchoResponder()
+            : makeResponder(configuration: llm, tasks: store, logger: context.makeLogger("todo.agent"))
+        let mcp = MCPHTTPEndpoint(repository: store, logger: context.makeLogger("todo.mcp"))
+        let dependencies = HTTPDependencies(
+            tasks: store, threads: store, auth: auth, responder: responder, clock: context.clock,
+            logger: context.makeLogger("todo.http"), mcpEndpoint: mcp)
+        let configuration = HTTPConfiguration(bind: bind, chatRateLimitPerMinute: runtime.settings.chatRateLimit)
+        let server = HTTPServer(configuration: configuration, dependencies: dependencies, uiMode: uiMode, onListening: { _ in await onReady() })
+        return HTTPWithMCPService(server: server, mcp: mcp)
+    }
+}
+
+/// Runs the HTTP server and closes the MCP sessions once it has stopped (graceful shutdown or error).
+private struct HTTPWithMCPService: Service {
+    let server: HTTPServer
+    let mcp: MCPHTTPEndpoint
+
+    func run() async throws {
+        do {
+            try await server.run()
+        } catch {
+            await mcp.shutdown()
+            throw error
+        }
+        await mcp.shutdown()
+    }
+}
+
+extension DaemonConfiguration {
+    /// The web UI's chat panel for `ui` (`builtin` or `chatkit` with `chatkitDomainKey`).
+    var uiMode: UIMode {
+        ui == "chatkit" ? .chatkit(domainKey: chatkitDomainKey) : .builtin
     }
 }

@@ -18,10 +18,16 @@ extension DaemonConfiguration {
           TODOD_IDLE_TIMEOUT     seconds before an idle control connection is closed
           TODOD_TOKEN_TTL        default lifetime of `todoctl token` tokens, in seconds
           TODOD_CONFIG           config file, when --config is not given
+          TODOD_UI               web chat panel: builtin (default, offline) or chatkit (OpenAI's CDN component)
+          TODOD_CHATKIT_DOMAIN_KEY  domain key for the official ChatKit component (--ui chatkit)
+          TODOD_LLM_BASE_URL     OpenAI-compatible endpoint (default https://api.openai.com/v1)
+          OPENAI_API_KEY, TODOD_LLM_API_KEY  its key (not needed for a loopback URL)
+          TODOD_LLM_MODEL        model name (default gpt-4.1-mini)
           BETTER_AUTH_SECRET     HTTP token signing key (>= 32 bytes); else DATA_DIR/auth-secret is created
 
         CONFIG FILE (--config FILE): one "key = value" per line, "#" starts a comment, values may be quoted.
-        Keys: data_dir, control_socket, http, allowed_group, log_level, chat_rate_limit, idle_timeout, token_ttl.
+        Keys: data_dir, control_socket, http, allowed_group, log_level, chat_rate_limit, idle_timeout, token_ttl,
+        ui, chatkit_domain_key.
         Example:
           data_dir = /var/lib/todod
           http = 127.0.0.1:8765
@@ -40,7 +46,7 @@ extension DaemonConfiguration {
           Type=notify: READY=1 after recovery once the listeners accept, STATUS= lines, WATCHDOG=1 at half of
           WatchdogSec, STOPPING=1 on SIGTERM. Socket activation: sockets named "control" and "http"
           (FileDescriptorName=) are adopted and never unlinked. Logs carry <N> priorities when stderr is the
-          journal. SIGTERM drains and exits 0; SIGHUP reloads log_level, allowed_group, chat_rate_limit and
-          token_ttl. A store I/O failure exits with status 70 so the service manager restarts into recovery.
+          journal. SIGTERM drains and exits 0; SIGHUP reloads log_level, allowed_group and token_ttl
+          (chat_rate_limit and the listeners need a restart). A store I/O failure exits with status 70 so the service manager restarts into recovery.
         """
 }

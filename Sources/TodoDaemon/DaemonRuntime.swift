@@ -30,6 +30,8 @@ public final class DaemonRuntime: Sendable {
     public let httpListener: String?
     /// The base URL of the web UI, if HTTP is on.
     public let httpBaseURL: String?
+    /// The login page path; the one-time code goes in the fragment.
+    public var loginURLPrefix: String? { httpBaseURL.map { $0 + DaemonHTTP.loginPath + "#" } }
     /// Who may use the control socket (reloadable).
     public let access: ControlAccess
     private let settingsState: Mutex<Settings>

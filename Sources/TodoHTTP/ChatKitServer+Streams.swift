@@ -10,12 +10,12 @@ extension ChatKitServer {
         guard input.attachments.isEmpty else { throw ChatKitError.notSupported("attachments") }
         let size = input.content.reduce(0) { $0 + ($1["text"]?.stringValue?.utf8.count ?? 0) }
         guard size <= maxMessageBytes else { throw ChatKitError.messageTooLong(limit: maxMessageBytes) }
-        try await limiter.acquire(user)
+        try limiter.acquire(user)
     }
 
     /// Admits a turn and returns its permit.
     private func permit(_ input: UserMessageInput?, user: UserID) async throws -> TurnPermit {
-        if let input { try await admit(input, user: user) } else { try await limiter.acquire(user) }
+        if let input { try await admit(input, user: user) } else { try limiter.acquire(user) }
         return TurnPermit(limiter: limiter, user: user)
     }
 

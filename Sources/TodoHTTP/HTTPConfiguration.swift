@@ -2,6 +2,7 @@ public import TodoCore
 public import TodoAuth
 public import ChatKitProtocol
 public import Logging
+public import TodoTools
 
 // MARK: - HTTPConfiguration
 
@@ -81,8 +82,8 @@ public struct HTTPDependencies: Sendable {
     public var clock: any WallClock
     /// The server's logger (`todo.http`).
     public var logger: Logger
-    /// An optional extra route: MCP streamable HTTP at `POST /mcp`, authenticated with the bearer token.
-    public var mcpHandler: (any MCPHTTPHandler)?
+    /// MCP streamable HTTP at `POST/GET/DELETE /mcp` (TodoTools), authenticated like every `/api` route.
+    public var mcpEndpoint: MCPHTTPEndpoint?
 
     /// - Parameters:
     ///   - tasks: the task repository.
@@ -91,10 +92,10 @@ public struct HTTPDependencies: Sendable {
     ///   - responder: the responder.
     ///   - clock: the clock.
     ///   - logger: the logger.
-    ///   - mcpHandler: MCP over HTTP, when the agent module provides it.
+    ///   - mcpEndpoint: MCP over HTTP; nil leaves `/mcp` unrouted (404).
     public init(
         tasks: any TaskRepository, threads: any ThreadRepository, auth: AuthService, responder: any Responder,
-        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "todo.http"), mcpHandler: (any MCPHTTPHandler)? = nil
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "todo.http"), mcpEndpoint: MCPHTTPEndpoint? = nil
     ) {
         self.tasks = tasks
         self.threads = threads
@@ -102,18 +103,6 @@ public struct HTTPDependencies: Sendable {
         self.responder = responder
         self.clock = clock
         self.logger = logger
-        self.mcpHandler = mcpHandler
+        self.mcpEndpoint = mcpEndpoint
     }
-}
-
-/// MCP streamable HTTP for one authenticated user, provided by TodoTools (kept abstract so TodoHTTP
-/// does not import MCP: see the `RequestContext` name clash in SWIFT-NOTES).
-public protocol MCPHTTPHandler: Sendable {
-    /// Handles one `POST /mcp` body for `user`.
-    /// - Parameters:
-    ///   - body: the JSON-RPC request bytes.
-    ///   - user: the authenticated user.
-    ///   - sessionID: the `Mcp-Session-Id` header, if any.
-    /// - Returns: status, content type, body and an optional session id to send back.
-    func handle(body: [UInt8], user: UserID, sessionID: String?) async -> (status: Int, contentType: String, body: [UInt8], sessionID: String?)
 }

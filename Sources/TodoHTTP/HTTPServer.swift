@@ -90,22 +90,9 @@ public struct HTTPServer: Service {
         addEventRoutes(to: router, tasks: dependencies.tasks)
         addStaticRoutes(to: router, mode: uiMode)
         router.get("/api/openapi.json") { _, _ in jsonResponse(OpenAPIDocument.document) }
-        if let mcp = dependencies.mcpHandler {
-            addMCPRoute(to: router, handler: mcp, maxBody: configuration.maxBodyBytes)
+        if let mcp = dependencies.mcpEndpoint {
+            addMCPRoutes(to: router, endpoint: mcp, maxBody: configuration.maxBodyBytes)
         }
         return router
-    }
-
-    static func addMCPRoute(to router: Router<TodoRequestContext>, handler: any MCPHTTPHandler, maxBody: Int) {
-        router.post("/mcp") { request, context -> Response in
-            var request = request
-            let user = try context.requireUser()
-            let body = try await request.collectLimited(maxBody)
-            let sessionHeader = HTTPFields.Element.Name("Mcp-Session-Id")!
-            let result = await handler.handle(body: body, user: user, sessionID: request.headers[sessionHeader])
-            var headers: HTTPFields = [.contentType: result.contentType]
-            if let session = result.sessionID { headers[sessionHeader] = session }
-            return Response(status: HTTPResponse.Status(code: result.status), headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: result.body)))
-        }
     }
 }

@@ -58,7 +58,11 @@ enum OpenAPIDocument {
                 "get": op("Who am I", responses: [("200", "{user, via}"), ("401", "not signed in")]),
             ]),
             "/api/session/logout": .obj(["post": op("End the session", responses: [("200", "{} and an expired cookie")])]),
-            "/mcp": .obj(["post": op("MCP streamable HTTP (JSON-RPC), bearer token", responses: [("200", "JSON-RPC response"), ("401", "not authenticated")])]),
+            "/mcp": .obj([
+                "post": op("MCP streamable HTTP: JSON-RPC requests (initialize first)", responses: [("200", "JSON-RPC response or SSE"), ("400", "no session"), ("401", "not authenticated"), ("404", "unknown session")]),
+                "get": op("MCP streamable HTTP: server-to-client SSE stream of a session", responses: [("200", "text/event-stream"), ("404", "unknown session")]),
+                "delete": op("MCP streamable HTTP: end a session", responses: [("200", "ended"), ("404", "unknown session")]),
+            ]),
         ]),
         "components": .obj([
             "securitySchemes": .obj([

@@ -84,7 +84,7 @@ extension ChatKitServer {
             thread = StoredThread(id: Self.newID("thr"), createdAt: clock.now(), payload: ChatKitWire.threadPayload(title: nil).text)
             history = []
         }
-        try await limiter.acquire(user)
+        try limiter.acquire(user)
         let permit = TurnPermit(limiter: limiter, user: user)
         defer { permit.release() }
         if conversationID == nil { try await threads.saveThread(thread, for: user) }

@@ -3,13 +3,14 @@ import Synchronization
 
 // MARK: - TurnLimiter
 
-/// Per-user chat limits: turns per sliding minute and concurrent streams.
-actor TurnLimiter {
+/// Per-user chat limits: turns per sliding minute and concurrent streams (a lock, not an actor, so a
+/// finished stream frees its slot before the next request can arrive).
+final class TurnLimiter: Sendable {
+    private struct State { var recent: [UserID: [Int64]] = [:]; var running: [UserID: Int] = [:] }
     private let perMinute: Int
     private let maxConcurrent: Int
     private let clock: any WallClock
-    private var recent: [UserID: [Int64]] = [:]
-    private var running: [UserID: Int] = [:]
+    private let state = Mutex(State())
 
     /// - Parameters:
     ///   - perMinute: turns per minute (0 = unlimited).
@@ -25,6 +26,10 @@ actor TurnLimiter {
     /// Every successful call must be paired with `release(_:)`.
     func acquire(_ user: UserID) throws {
         let now = clock.now().millisecondsSinceEpoch
+        try state.withLock { try admit(user, now: now, recent: &$0.recent, running: &$0.running) }
+    }
+
+    private func admit(_ user: UserID, now: Int64, recent: inout [UserID: [Int64]], running: inout [UserID: Int]) throws {
         if maxConcurrent > 0, running[user, default: 0] >= maxConcurrent {
             throw HTTPAPIError.tooManyRequests("at most \(maxConcurrent) chat streams at a time", retryAfter: 1)
         }
@@ -43,8 +48,10 @@ actor TurnLimiter {
 
     /// Ends one admitted turn.
     func release(_ user: UserID) {
-        let n = running[user, default: 1] - 1
-        running[user] = n > 0 ? n : nil
+        state.withLock {
+            let n = $0.running[user, default: 1] - 1
+            $0.running[user] = n > 0 ? n : nil
+        }
     }
 }
 
@@ -65,8 +72,7 @@ final class TurnPermit: Sendable {
     /// Frees the slot (idempotent).
     func release() {
         guard !released.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let limiter = self.limiter, user = self.user
-        Task { await limiter.release(user) }
+        limiter.release(user)
     }
 
     deinit { release() }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Dispatch
 import Synchronization
 import TodoCore
@@ -60,6 +65,10 @@ final class LogWriter: Sendable {
     private func loop() {
         while true {
             let failure = context.fail.error
+            var idle: [CheckedContinuation<Void, Never>] = []
+            var failed: [PendingWrite] = []
+            // Taking a batch and going idle happen under one lock, so an append that arrives meanwhile
+            // either is taken or sees `running == false` and restarts the loop.
             let next = state.withLock { s -> (batch: [PendingWrite], bytes: [UInt8], handle: StorageFile?, exists: Bool)? in
                 if failure == nil, !s.paused, !s.pending.isEmpty {
                     var take = s.pending.count
@@ -73,10 +82,18 @@ final class LogWriter: Sendable {
                     for entry in batch { bytes += entry.bytes }
                     return (batch, bytes, s.handle, s.existsOnDisk)
                 }
+                if failure != nil {
+                    failed = s.pending
+                    s.pending = []
+                }
+                s.running = false
+                idle = s.idleWaiters
+                s.idleWaiters = []
                 return nil
             }
             guard let next else {
-                finishLoop(failing: failure)
+                if let failure { failed.forEach { $0.waiter?.resume(throwing: failure) } }
+                idle.forEach { $0.resume() }
                 return
             }
             do {
@@ -94,6 +111,7 @@ final class LogWriter: Sendable {
                     continue
                 }
                 acknowledge(next.batch, synced: !next.bytes.isEmpty)
+                gather(after: next.batch.count)
             } catch {
                 let stopped = context.fail.stop(error)
                 next.batch.forEach { $0.waiter?.resume(throwing: stopped) }
@@ -101,21 +119,15 @@ final class LogWriter: Sendable {
         }
     }
 
-    /// Ends the loop: fails what is queued after a failure, wakes `waitIdle` callers.
-    private func finishLoop(failing failure: StoreError?) {
-        let (failed, idle) = state.withLock { s -> ([PendingWrite], [CheckedContinuation<Void, Never>]) in
-            var failed: [PendingWrite] = []
-            if failure != nil {
-                failed = s.pending
-                s.pending = []
-            }
-            s.running = false
-            let idle = s.idleWaiters
-            s.idleWaiters = []
-            return (failed, idle)
+    /// After acknowledging a batch of `count` writers, gives them a moment (at most ~50 µs, yielding the
+    /// CPU) to queue their next appends, so the next fdatasync carries them all instead of alternating
+    /// between a lone straggler and everyone else.
+    private func gather(after count: Int) {
+        guard context.groupCommit, count > 1 else { return }
+        let deadline = ContinuousClock.now.advanced(by: .microseconds(50))
+        while state.withLock({ $0.pending.count }) < count / 2 && ContinuousClock.now < deadline {
+            sched_yield()
         }
-        if let failure { failed.forEach { $0.waiter?.resume(throwing: failure) } }
-        idle.forEach { $0.resume() }
     }
 
     /// Resumes durable writers, counts them and publishes their changes.

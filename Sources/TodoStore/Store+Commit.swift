@@ -17,8 +17,10 @@ extension Store {
         }
     }
 
-    /// Returns once everything queued so far for this file is durable.
+    /// Returns once everything queued so far for this file is durable (including appends a running
+    /// rewrite has taken over).
     func barrier(_ user: UserID, _ kind: FileKind) async throws {
+        if let running = rewriteTasks[user.rawValue + "/" + kind.rawValue] { try await running.value }
         guard let state = users[user], state.writer(kind).isBusy else { return }
         try await commit(state, kind, [])
     }

@@ -2,18 +2,21 @@ import Foundation
 import Logging
 public import SystemdSupport
 import TodoControl
+public import TodoStore
 public import TodoDaemon
 
 // MARK: - In-process daemon
 
 /// Runs the real composition root (`Daemon`) inside the test process with a temporary data directory and
-/// socket, recording sd_notify messages and log lines.
+/// socket, recording sd_notify messages and log lines. `body` runs once READY=1 was sent.
 /// - Parameters:
 ///   - extraEnvironment: more environment entries.
+///   - storage: the disk under the store.
 ///   - configure: adjusts the flags (data dir, socket and `--http off` are preset).
 ///   - body: gets the daemon, its socket path and the recorded notifications.
 public func withRunningDaemon<R: Sendable>(
     extraEnvironment: [String: String] = [:],
+    storage: any StorageBackend = POSIXStorage(),
     configure: (inout DaemonOverrides) -> Void = { _ in },
     _ body: (Daemon, String, RecordingNotifySink) async throws -> R
 ) async throws -> R {
@@ -31,10 +34,16 @@ public func withRunningDaemon<R: Sendable>(
     environment.merge(extraEnvironment) { _, new in new }
     let context = DaemonContext(
         environment: environment, notifier: SystemdNotifier(sink: sink), levelControl: levels,
-        makeLogger: { label in Logger(label: label) { JournalLogHandler(label: $0, usesPriorityPrefix: false, levelControl: levels, output: output) } })
+        makeLogger: { label in Logger(label: label) { JournalLogHandler(label: $0, usesPriorityPrefix: false, levelControl: levels, output: output) } },
+        storage: storage)
     let daemon = try await Daemon.start(overrides: overrides, context: context)
     let running = Task { try await daemon.run() }
     do {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !sink.messages.contains(where: { $0.contains("READY=1") }) {
+            guard ContinuousClock.now < deadline else { throw TestingError("the daemon never sent READY=1") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
         let result = try await body(daemon, overrides.controlSocket!, sink)
         await daemon.triggerShutdown()
         try await running.value

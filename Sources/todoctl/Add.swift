@@ -11,8 +11,8 @@ struct Add: AsyncParsableCommand {
         abstract: "Add a task.",
         discussion: """
             Each add carries a fresh request id; if the connection drops before the answer, todoctl retries once
-            with the same id, so the task is never created twice. --request-id sets the id yourself (for
-            scripts that retry on their own).
+            with the same id (after 300 ms, or $TODOCTL_RETRY_DELAY_MS), so the task is never created twice.
+            --request-id sets the id yourself (for scripts that retry on their own).
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -28,10 +28,15 @@ struct Add: AsyncParsableCommand {
             task = try await client.call(ControlMethods.AddTask.self, params)
         } catch let error as ControlError where error.isConnectionClosed {
             // The daemon may or may not have stored it: retry once with the same id (it deduplicates).
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(Self.retryDelayMilliseconds))
             task = try await client.call(ControlMethods.AddTask.self, params)
         }
         try options.emit(task) { "Added \($0.id): \($0.title)" }
+    }
+
+    /// The pause before the retry: 300 ms, or `$TODOCTL_RETRY_DELAY_MS`.
+    static var retryDelayMilliseconds: Int {
+        ProcessInfo.processInfo.environment["TODOCTL_RETRY_DELAY_MS"].flatMap(Int.init) ?? 300
     }
 
     static func freshRequestID() -> String {

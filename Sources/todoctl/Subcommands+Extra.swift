@@ -3,6 +3,6 @@ import ArgumentParser
 // MARK: - Subcommands owned by others
 
 extension Todoctl {
-    /// Subcommands implemented in other engineers' files (for example `MCPCommand.swift`). Add them here.
+    /// Subcommands implemented in other engineers' files: `mcp` (MCPCommand.swift, the agent engineer's).
     static var extraSubcommands: [any ParsableCommand.Type] { [MCPCommand.self] }
 }

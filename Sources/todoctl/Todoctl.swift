@@ -53,13 +53,17 @@ struct Todoctl: AsyncParsableCommand {
             Foundation.exit(1)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
-        } catch let error as CleanExit {
-            Output.out(fullMessage(for: error))
-            Foundation.exit(0)
-        } catch let error as ValidationError {
-            Output.err("todoctl: \(error.message)")
-            Foundation.exit(2)
         } catch {
+            // Help requests, usage errors raised while running, and everything else.
+            let code = exitCode(for: error)
+            if code == .success {
+                Output.out(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code == .validationFailure {
+                Output.err(fullMessage(for: error))
+                Foundation.exit(2)
+            }
             Output.err("todoctl: \(error)")
             Foundation.exit(1)
         }

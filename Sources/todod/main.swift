@@ -18,6 +18,8 @@ struct Todod: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Chat messages per user per minute (env TODOD_CHAT_RATE_LIMIT).", valueName: "n")) var chatRateLimit: Int?
     @Option(name: .long, help: ArgumentHelp("Idle control connection timeout in seconds (env TODOD_IDLE_TIMEOUT).", valueName: "s")) var idleTimeout: Int?
     @Option(name: .long, help: ArgumentHelp("Default token lifetime in seconds (env TODOD_TOKEN_TTL).", valueName: "s")) var tokenTTL: Int?
+    @Option(name: .long, help: ArgumentHelp("Chat panel of the web UI: builtin (offline) or chatkit (OpenAI's CDN component; env TODOD_UI).", valueName: "builtin|chatkit")) var ui: String?
+    @Option(name: .long, help: ArgumentHelp("Domain key for --ui chatkit (env TODOD_CHATKIT_DOMAIN_KEY).", valueName: "key")) var chatkitDomainKey: String?
     @Flag(name: .long, help: "Quarantine a corrupt data file instead of refusing to start.") var repair = false
 
     func run() async throws {
@@ -32,6 +34,8 @@ struct Todod: AsyncParsableCommand {
         overrides.idleTimeoutSeconds = idleTimeout
         overrides.tokenTTLSeconds = tokenTTL
         overrides.repair = repair
+        overrides.ui = ui
+        overrides.chatkitDomainKey = chatkitDomainKey
         throw ExitCode(await DaemonMain.run(overrides: overrides, environment: ProcessInfo.processInfo.environment))
     }
 }

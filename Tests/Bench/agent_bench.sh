@@ -37,22 +37,38 @@ if r["turns_ok"] == 0 or r["turns_without_delta"]: print("  WARNING:", r["failur
 PYEOF
 }
 
-for f in "$TODOD" "$TODOCTL" "$PY"; do [ -x "$f" ] || { echo "missing $f" >&2; exit 1; }; done
+for f in "$PY"; do [ -x "$f" ] || { echo "missing $f" >&2; exit 1; }; done
 
 # Fake model
 LLM_PORT=$(free_port)
 "$PY" "$PEERS_DIR/fake_llm.py" --port "$LLM_PORT" > "$TMP/fake_llm.log" 2>&1 & PIDS+=($!)
 wait_http "http://127.0.0.1:$LLM_PORT/v1/models"
 
-# todod with the agent pointed at the fake model (loopback: no key needed)
+# todod with the agent pointed at the fake model (loopback: no key needed). When this todod has no HTTP
+# server/agent wired in yet, fall back to the same router + agent + durable store served from the debug
+# test bundle (AgentBenchServer in Tests/TodoAgentTests; build the tests first).
 HTTP_PORT=$(free_port)
-TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model TODOD_CHAT_RATE_LIMIT=1000000 \
-  "$TODOD" --data-dir "$TMP/data" --control-socket "$TMP/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
-  --chat-rate-limit 1000000 --log-level warning > "$TMP/todod.log" 2>&1 & PIDS+=($!)
-wait_http "http://127.0.0.1:$HTTP_PORT/"
-TOKEN=$("$TODOCTL" token --socket "$TMP/ctl.sock")
+OURS=""
+if [ -x "$TODOD" ]; then
+  TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model \
+    "$TODOD" --data-dir "$TMP/data" --control-socket "$TMP/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
+    --chat-rate-limit 0 --log-level warning > "$TMP/todod.log" 2>&1 & PIDS+=($!)
+  if wait_http "http://127.0.0.1:$HTTP_PORT/" 2>/dev/null; then
+    TOKEN=$("$TODOCTL" token --socket "$TMP/ctl.sock"); OURS="todod ($TODOD)"
+  else
+    kill "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
+  fi
+fi
+if [ -z "$OURS" ]; then
+  echo "note: $TODOD serves no HTTP/agent; using the debug test bundle's AgentBenchServer" >&2
+  (cd "$ROOT" && TODOD_AGENT_BENCH_PORT=$HTTP_PORT TODOD_AGENT_BENCH_DIR=$TMP TODOD_AGENT_BENCH_LLM="http://127.0.0.1:$LLM_PORT/v1" \
+    swift test --skip-build --filter AgentBenchServer > "$TMP/bundle.log" 2>&1) & PIDS+=($!)
+  for _ in $(seq 1 600); do [ -f "$TMP/ready" ] && break; sleep 0.1; done
+  [ -f "$TMP/ready" ] || { echo "bench server did not start"; cat "$TMP/bundle.log"; exit 1; }
+  TOKEN=$(cat "$TMP/token"); OURS="router + agent in the debug test bundle"
+fi
 load todod "http://127.0.0.1:$HTTP_PORT/api/chatkit" "$TOKEN" "${TURNS_TODOD:-300}"
-kill "${PIDS[-1]}"; unset 'PIDS[-1]'
+touch "$TMP/stop"; kill "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
 
 # Seed peer, persistent MCP subprocess (its best case)
 SEED_PORT=$(free_port)
@@ -82,4 +98,4 @@ for peer, goal in (("seed_spawn", 20), ("seed_persistent", 5)):
         print(f"first delta: {peer} / todod = {ratio:.1f}x (goal >= {goal}x: {'met' if ratio >= goal else 'NOT met'});"
               f"  turns/s: todod / {peer} = {tps['todod'] / tps[peer]:.1f}x")
 PYEOF
-echo "raw results and logs: $TMP"
+echo "todod side: $OURS; raw results and logs: $TMP"

@@ -5,8 +5,8 @@
 # Prints p50/p99 time to first SSE event, turns/s, and todod/reference ratios.
 #
 # Usage: Tests/Bench/chatkit_bench.sh [--turns N] [--shared DIR] [--python PY]
-#   Our side is `todod` when TODOD_BIN is set (run with TODOD_RESPONDER=scripted-echo, --chat-rate-limit 0;
-#   the token comes from `$TODOCTL_BIN token`), else the in-tree bench server in the test bundle
+#   Our side is `todod` when TODOD_BIN is set (run with TODOD_RESPONDER=scripted-echo, --chat-rate-limit 0 and
+#   a BETTER_AUTH_SECRET the script mints the token with), else the in-tree bench server in the test bundle
 #   (`swift test --skip-build --filter BenchServer`, debug build: build the tests first).
 set -euo pipefail
 
@@ -40,11 +40,21 @@ REF_PID=$!; PIDS+=("$REF_PID")
 OUR_PORT=$(free_port)
 if [ -n "${TODOD_BIN:-}" ]; then
   mkdir -p "$WORK/data"
-  TODOD_RESPONDER=scripted-echo "$TODOD_BIN" --data-dir "$WORK/data" --control-socket "$WORK/ctl.sock" \
-    --http "127.0.0.1:$OUR_PORT" --chat-rate-limit 0 > "$WORK/todod.log" 2>&1 &
+  SECRET="bench-secret-$(date +%s%N)-0123456789abcdef"
+  BETTER_AUTH_SECRET="$SECRET" TODOD_RESPONDER=scripted-echo "$TODOD_BIN" --data-dir "$WORK/data" \
+    --control-socket "$WORK/ctl.sock" --http "127.0.0.1:$OUR_PORT" --chat-rate-limit 0 > "$WORK/todod.log" 2>&1 &
   OUR_PID=$!; PIDS+=("$OUR_PID")
   wait_http "$OUR_PORT"
-  TOKEN=$("${TODOCTL_BIN:-$(dirname "$TODOD_BIN")/todoctl}" --socket "$WORK/ctl.sock" token)
+  # HS256 token minted with the shared secret (same as `todoctl token`, without needing todoctl).
+  TOKEN=$("$PY" - "$SECRET" <<'PYEOF'
+import base64, hashlib, hmac, json, sys, time
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
+body = b64(json.dumps({"sub": "bench", "exp": int(time.time()) + 3600}).encode())
+sig = hmac.new(sys.argv[1].encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
+print(f"{head}.{body}.{b64(sig)}")
+PYEOF
+)
   OURS="todod ($TODOD_BIN)"
 else
   (cd "$ROOT" && TODOD_BENCH_PORT=$OUR_PORT TODOD_BENCH_DIR=$WORK swift test --skip-build --filter "BenchServer" > "$WORK/ours.log" 2>&1) &

@@ -194,3 +194,27 @@ def test_shift_enter_is_a_newline(session):
     assert page.input_value("#chat-input") == "line one\nline two"
     assert page.evaluate("window.todod.chat.busy") is False
     page.fill("#chat-input", "")
+
+
+def test_delete_thread_from_history(session):
+    page, _ = session
+    if page.locator("#chat-panel").is_hidden():
+        page.click("#chat-toggle")
+    page.click("#chat-new")
+    send(page, "Hello, short-lived thread")
+    doomed = page.evaluate("localStorage.getItem('todod.chat.thread')")
+    page.click("button[aria-controls=chat-history]")
+    row = page.locator(f"#chat-history .thread-row[data-thread-id='{doomed}']")
+    expect(row).to_be_visible(timeout=TIMEOUT)
+    before = page.locator("#chat-history .thread-row").count()
+    row.get_by_role("button", name=re.compile("^Delete")).click()
+    # an inline confirmation; "Keep" is focused so Enter cannot delete by accident
+    expect(page.locator("#chat-history .confirm-text")).to_be_visible()
+    page.locator("#chat-history").get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator("#chat-history .thread-row")).to_have_count(before - 1, timeout=TIMEOUT)
+    expect(row).to_have_count(0)
+    # the open thread was the deleted one: the panel starts a new chat
+    assert page.evaluate("localStorage.getItem('todod.chat.thread')") is None
+    listed = page.evaluate("""async () => (await (await fetch('/api/chatkit', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ type: 'threads.list', params: { limit: 100 } }) })).json()).data.map((t) => t.id)""")
+    assert doomed not in listed

@@ -36,14 +36,14 @@ def turn(page, text: str) -> None:
 
 def test_screenshots_desktop_and_phone_light_and_dark(page, artifacts):
     page.evaluate("""async () => {
-        for (const title of ['Buy groceries', 'Call the plumber', 'Plan the team offsite']) {
+        for (const title of ['Call the plumber', 'Plan the team offsite', 'Renew passport']) {
             await fetch('/api/tasks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title }) });
         }
     }""")
     expect(page.locator("#task-list .task")).not_to_have_count(0, timeout=TIMEOUT)
     page.click("#chat-toggle")
     turn(page, "Show me my tasks")
-    turn(page, "Add a task called 'Meeting prep'")
+    turn(page, "Add a task called 'Book the dentist'")
     shots = []
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)

@@ -53,12 +53,16 @@ struct AgentErrorTests {
     func timeout() async throws {
         let f = try await AgentFixture.make()
         let server = try await ScriptedLLMServer.start(script: AgentResponderTests.sequence([
+            .stream(ScriptedLLM.text(["warm"])),
             .stream(["one", " two", " three", " four", " five", " six"].map { ScriptedLLM.chunk(["content": $0]) }, delayMilliseconds: 300),
         ]))
         defer { Task { await server.stop() } }
+        let responder = f.responder(server, timeout: 1.0)
+        // A first turn connects the tool session, so the timed turn is only the slow model call.
+        #expect(try await f.turn(responder, "warm up") == [.textDelta("warm")])
         let clock = ContinuousClock()
         let start = clock.now
-        let events = try await f.turn(f.responder(server, timeout: 1.0), "hello")
+        let events = try await f.turn(responder, "hello")
         #expect(clock.now - start < .seconds(3))
         #expect(events.text.hasPrefix("one"))
         #expect(!events.text.contains("six"))
@@ -71,7 +75,7 @@ struct AgentErrorTests {
     func cutMidStream() async throws {
         let f = try await AgentFixture.make()
         let server = try await ScriptedLLMServer.start(script: AgentResponderTests.sequence([
-            .stream(ScriptedLLM.text(["Partial", " answer", " never", " ends"]), cutAfter: 3),
+            .stream(ScriptedLLM.text(["Partial", " answer", " never", " ends"]), delayMilliseconds: 50, cutAfter: 3),
             .stream(ScriptedLLM.text(["Back."])),
         ]))
         defer { Task { await server.stop() } }
@@ -89,7 +93,7 @@ struct AgentErrorTests {
     func cutInsideToolCall() async throws {
         let f = try await AgentFixture.make()
         let server = try await ScriptedLLMServer.start(script: AgentResponderTests.sequence([
-            .stream(ScriptedLLM.toolCalls([Call(id: "c", name: "add_task", arguments: #"{"title":"Half"}"#)], fragmentSize: 3), cutAfter: 3),
+            .stream(ScriptedLLM.toolCalls([Call(id: "c", name: "add_task", arguments: #"{"title":"Half"}"#)], fragmentSize: 3), delayMilliseconds: 50, cutAfter: 3),
         ]))
         defer { Task { await server.stop() } }
         let events = try await f.turn(f.responder(server), "add half")
@@ -138,6 +142,8 @@ struct AgentErrorTests {
             for try await _ in responder.respond(to: ResponderInput(user: f.alice, threadID: "t", isNewThread: false, history: [], message: "go")) { n += 1 }
             return n
         }
+        // Cancel mid-stream: once the request reached the server and a few ticks went out.
+        for _ in 0..<100 where server.requests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         try await Task.sleep(for: .milliseconds(350))
         consumer.cancel()
         let received = try await consumer.value

@@ -8,13 +8,10 @@ import Testing
 import TodoAgent
 import TodoAuth
 import TodoCore
-public import TodoHTTP
+import TodoHTTP
 import TodoStore
 import TodoTesting
 import TodoTools
-
-/// The daemon registers the same conformance (TodoDaemon sees both modules).
-extension MCPHTTPEndpoint: MCPHTTPHandler {}
 
 // MARK: - POST /api/chatkit with the real router, the agent responder and the scripted model
 
@@ -33,7 +30,7 @@ struct ChatKitEndToEndTests {
             var logger = Logger(label: "todo.test.http")
             logger.logLevel = .warning
             let deps = HTTPDependencies(tasks: f.store, threads: f.store, auth: auth, responder: f.responder(server), logger: logger,
-                                        mcpHandler: MCPHTTPEndpoint(repository: f.store, logger: logger))
+                                        mcpEndpoint: MCPHTTPEndpoint(repository: f.store, logger: logger))
             let config = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0)
             app = Application(router: HTTPServer.makeRouter(configuration: config, dependencies: deps))
         }

@@ -87,6 +87,7 @@ import TodoCore
         #expect(Timestamp(rfc3339: "2026-01-01T01:00:00+01:00")?.millisecondsSinceEpoch == 1_767_225_600_000)
         #expect(Timestamp(rfc3339: "2026-01-01T00:00:00.5Z")?.millisecondsSinceEpoch == 1_767_225_600_500)
         #expect(Timestamp(rfc3339: "2026-01-01T00:00:00.123456Z")?.millisecondsSinceEpoch == 1_767_225_600_123)
+        #expect(Timestamp(rfc3339: "2026-01-01T00:00:00.0000Z")?.millisecondsSinceEpoch == 1_767_225_600_000)
         #expect(Timestamp(rfc3339: "2026-13-01T00:00:00Z") == nil)
         #expect(Timestamp(rfc3339: "2026-01-01 00:00:00") == nil)
         #expect(Timestamp(rfc3339: "2026-01-01T00:00:00.Z") == nil)

@@ -6,6 +6,7 @@ import TodoAuth
 import TodoCore
 import TodoHTTP
 import TodoStore
+import TodoTools
 import Testing
 import NIOCore
 import HTTPTypes
@@ -24,6 +25,7 @@ struct HTTPTestHarness {
     let auth: AuthService
     let configuration: HTTPConfiguration
     let responder: any Responder
+    let mcp: MCPHTTPEndpoint
 
     static func make(responder: any Responder = ScriptedEchoResponder(), configuration: HTTPConfiguration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0), directory: String? = nil) async throws -> HTTPTestHarness {
         let dir = directory ?? (NSTemporaryDirectory() + "todod-http-\(UUID().uuidString)")
@@ -31,13 +33,14 @@ struct HTTPTestHarness {
         logger.logLevel = .warning
         let store = try await Store.open(directory: dir, logger: logger)
         let auth = try AuthService(secret: secret, clock: SystemWallClock())
-        return HTTPTestHarness(directory: dir, store: store, auth: auth, configuration: configuration, responder: responder)
+        return HTTPTestHarness(directory: dir, store: store, auth: auth, configuration: configuration, responder: responder,
+                               mcp: MCPHTTPEndpoint(repository: store, logger: logger))
     }
 
     var dependencies: HTTPDependencies {
         var logger = Logger(label: "test.http")
         logger.logLevel = .warning
-        return HTTPDependencies(tasks: store, threads: store, auth: auth, responder: responder, logger: logger)
+        return HTTPDependencies(tasks: store, threads: store, auth: auth, responder: responder, logger: logger, mcpEndpoint: mcp)
     }
 
     func application() -> some ApplicationProtocol {

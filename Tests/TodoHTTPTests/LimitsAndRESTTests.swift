@@ -106,7 +106,7 @@ struct LimitsAndRESTTests {
         #expect(doc["openapi"]?.stringValue == "3.1.0")
         var documented = Set<String>()
         for (path, ops) in doc["paths"]?.objectValue ?? [] {
-            for (method, _) in ops.objectValue ?? [] where path != "/mcp" { documented.insert("\(method) \(path)") }
+            for (method, _) in ops.objectValue ?? [] { documented.insert("\(method) \(path)") }
         }
         #expect(routes == documented, "missing from doc: \(routes.subtracting(documented)); not routed: \(documented.subtracting(routes))")
     }
@@ -144,6 +144,8 @@ struct LimitsAndRESTTests {
             #expect(page.headers[.xContentTypeOptions] == "nosniff")
             #expect(page.headers[HTTPField.Name("X-Frame-Options")!] == "DENY")
             #expect(try await client.call("/assets/../secret", .get).status == .notFound)
+            let mcpAnonymous = try await client.call("/mcp", .post, body: #"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#)
+            #expect(mcpAnonymous.status == .unauthorized, "/mcp needs the bearer token like /api")
         }
     }
 }

@@ -122,8 +122,12 @@ struct LiveServerTests {
 
     @Test("conformance.py --strict passes (run when ../shared/chatkit and its venv exist)")
     func conformance() async throws {
-        let script = "/work/shared/chatkit/conformance.py"
-        let python = ProcessInfo.processInfo.environment["TODOD_CHATKIT_PYTHON"] ?? "/work/.venv-chatkit/bin/python"
+        // ../shared/chatkit next to the package (override with TODOD_CHATKIT_DIR), python from TODOD_CHATKIT_PYTHON.
+        let env = ProcessInfo.processInfo.environment
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = env["TODOD_CHATKIT_DIR"] ?? packageRoot.deletingLastPathComponent().appendingPathComponent("shared/chatkit").path
+        let script = dir + "/conformance.py"
+        let python = env["TODOD_CHATKIT_PYTHON"] ?? "/work/.venv-chatkit/bin/python"
         guard FileManager.default.fileExists(atPath: script), FileManager.default.fileExists(atPath: python) else { return }
         let h = try await HTTPTestHarness.make()
         let token = try await h.token("conformance")

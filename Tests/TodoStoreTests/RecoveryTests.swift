@@ -6,7 +6,7 @@ import TodoCore
 
 // MARK: - Torn tails, corruption, repair
 
-@Suite("Store recovery")
+@Suite("Store recovery", .timeLimit(.minutes(5)))
 struct RecoveryTests {
     let alice = user("alice")
     static let path = "/data/users/alice/tasks.jsonl"

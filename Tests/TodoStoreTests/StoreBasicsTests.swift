@@ -5,7 +5,7 @@ import TodoCore
 
 // MARK: - Domain and store behaviour
 
-@Suite("Store basics")
+@Suite("Store basics", .timeLimit(.minutes(2)))
 struct StoreBasicsTests {
     let alice = user("alice")
     let bob = user("bob")

@@ -5,7 +5,7 @@ import TodoCore
 
 // MARK: - Crash-point enumeration on the simulated disk
 
-@Suite("Store crash tests")
+@Suite("Store crash tests", .timeLimit(.minutes(10)))
 struct StoreCrashTests {
     static let trace = makeTrace(count: 220)
     static let options = StoreOptions(autoCompactMinimumLines: 16)

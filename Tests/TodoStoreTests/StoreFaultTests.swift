@@ -6,7 +6,7 @@ import TodoCore
 
 // MARK: - EIO / ENOSPC at every write, fsync and rename
 
-@Suite("Store fault tests")
+@Suite("Store fault tests", .timeLimit(.minutes(10)))
 struct StoreFaultTests {
     static let trace = StoreCrashTests.trace
     static let options = StoreCrashTests.options
