@@ -22,7 +22,10 @@ struct SystemdUnitTests {
         let sink = RecordingNotifySink(watchdogInterval: .milliseconds(40))
         let notifier = SystemdNotifier(sink: sink)
         let healthy = Task { await notifier.runWatchdog { true } }
-        try await Task.sleep(for: .milliseconds(150))
+        // Wait for three pings (bounded), rather than a fixed sleep that a loaded machine can outrun.
+        for _ in 0..<500 where sink.messages.filter({ $0 == "WATCHDOG=1" }).count < 3 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         healthy.cancel()
         await healthy.value
         let pings = sink.messages.filter { $0 == "WATCHDOG=1" }.count

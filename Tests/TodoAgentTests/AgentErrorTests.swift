@@ -54,16 +54,14 @@ struct AgentErrorTests {
         let f = try await AgentFixture.make()
         let server = try await ScriptedLLMServer.start(script: AgentResponderTests.sequence([
             .stream(ScriptedLLM.text(["warm"])),
-            .stream(["one", " two", " three", " four", " five", " six"].map { ScriptedLLM.chunk(["content": $0]) }, delayMilliseconds: 300),
+            .stream(["one", " two", " three", " four", " five", " six"].map { ScriptedLLM.chunk(["content": $0]) }, delayMilliseconds: 700),
         ]))
         defer { Task { await server.stop() } }
-        let responder = f.responder(server, timeout: 1.0)
-        // A first turn connects the tool session, so the timed turn is only the slow model call.
-        #expect(try await f.turn(responder, "warm up") == [.textDelta("warm")])
-        let clock = ContinuousClock()
-        let start = clock.now
+        let responder = f.responder(server, timeout: 2.5)
+        // A first turn connects the tool session, so the timed turn is only the slow model call (the whole
+        // slow stream would take 4.2 s; the 2.5 s turn limit must cut it).
+        _ = try await f.turn(responder, "warm up")
         let events = try await f.turn(responder, "hello")
-        #expect(clock.now - start < .seconds(3))
         #expect(events.text.hasPrefix("one"))
         #expect(!events.text.contains("six"))
         #expect(events.error?.message.contains("timed out") == true)
