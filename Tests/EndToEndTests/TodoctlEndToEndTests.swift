@@ -114,7 +114,7 @@ struct TodoctlEndToEndTests {
         try await daemon.waitUntilReady()
         let env = daemon.environment
         let watcher = try ChildProcess(try BuildProducts.path(of: "todoctl"), ["watch", "--json", "--count", "1"], environment: env)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Task.sleep(for: .milliseconds(1000))  // let the watcher subscribe (generous for a loaded machine)
         _ = try await runTodoctl(["add", "Exported task"], environment: env)
         let event = await watcher.wait()
         #expect(event.status == 0)

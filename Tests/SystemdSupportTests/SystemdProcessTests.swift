@@ -22,8 +22,10 @@ struct SystemdProcessTests {
         // The socket accepts by the time READY=1 was sent.
         let status = try await ControlClient(socketPath: daemon.socketPath).call(ControlMethods.Status.self, EmptyParams())
         #expect(status.dataDirectory == daemon.dataDirectory)
-        _ = await receiver.waitFor { $0 == "WATCHDOG=1" }
-        try await Task.sleep(for: .milliseconds(250))
+        // Two watchdog pings (every 100 ms), waited for with a bound rather than a fixed sleep.
+        for _ in 0..<500 where receiver.messages.filter({ $0.text == "WATCHDOG=1" }).count < 2 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let result = await daemon.stop()
         #expect(result.status == 0, "stderr: \(result.stderr)")
         _ = await receiver.waitFor(timeout: .seconds(2)) { $0.contains("STOPPING=1") }

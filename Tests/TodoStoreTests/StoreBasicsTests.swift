@@ -115,10 +115,10 @@ struct StoreBasicsTests {
         #expect(first?.kind == .created && first?.task.id == t.id)
         #expect(second?.kind == .deleted && second?.user == alice)
         let task = Task { for await _ in store.changes(for: nil) {} }
-        try await Task.sleep(for: .milliseconds(20))
+        for _ in 0..<500 where store.subscriberCount != 2 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(store.subscriberCount == 2)
         task.cancel()
-        try await Task.sleep(for: .milliseconds(20))
+        for _ in 0..<500 where store.subscriberCount != 1 { try await Task.sleep(for: .milliseconds(5)) }
         #expect(store.subscriberCount == 1)
         await store.close()
         #expect(await iterator.next() == nil)
