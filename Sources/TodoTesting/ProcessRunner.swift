@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 // MARK: - Running a binary
 
@@ -14,6 +15,9 @@ public struct ProcessResult: Sendable {
     /// Everything written to stderr.
     public var stderr: String
 }
+
+/// Serialises `Process.run()` calls (see `ChildProcess.init`).
+private let spawnLock = Mutex(())
 
 /// A started child process whose output is captured.
 public final class ChildProcess: @unchecked Sendable {
@@ -47,7 +51,10 @@ public final class ChildProcess: @unchecked Sendable {
             exitContinuation.yield(p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus)
             exitContinuation.finish()
         }
-        try process.run()
+        // Foundation's Process.run is not safe to call from several threads at once on Linux (seen here: a
+        // memmove fault inside Process.run while the kill -9 test spawned todoctl processes concurrently),
+        // so spawns are serialised; the children still run concurrently.
+        try spawnLock.withLock { _ in try process.run() }
         if let inPipe, let stdin {
             inPipe.fileHandleForWriting.write(Data(stdin))
             try? inPipe.fileHandleForWriting.close()

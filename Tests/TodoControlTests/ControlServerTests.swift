@@ -166,7 +166,9 @@ struct ControlServerTests {
         let handler = FakeControlHandler(delay: .milliseconds(300))
         try await withServer(handler: handler) { path, server in
             let pending = Task { try await ControlClient(socketPath: path).call(ControlMethods.AddTask.self, AddTaskParams(title: "slow")) }
-            try await Task.sleep(for: .milliseconds(100))
+            // Shut down only once the request is in flight (bounded wait, not a fixed sleep).
+            for _ in 0..<500 where handler.requestsStarted == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(handler.requestsStarted == 1)
             server.initiateShutdown()
             let task = try await pending.value
             #expect(task.title == "slow")

@@ -11,9 +11,14 @@ final class FakeControlHandler: ControlHandler {
     /// How long each request takes (to test draining).
     let delay: Duration
 
+    /// How many requests have reached the handler so far.
+    var requestsStarted: Int { started.withLock { $0 } }
+    private let started = Mutex(0)
+
     init(delay: Duration = .zero) { self.delay = delay }
 
     func handle(_ request: ControlRequest, from peer: ControlPeer) async -> ControlReply {
+        started.withLock { $0 += 1 }
         if delay > .zero { try? await Task.sleep(for: delay) }
         let now = Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)
         switch request {
