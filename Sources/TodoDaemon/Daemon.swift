@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 public import Logging
 import ServiceLifecycle
 public import SystemdSupport
@@ -96,6 +97,15 @@ public final class Daemon: Sendable {
         context.notifier.status("recovering \(configuration.dataDirectory)")
         let store: Store
         do {
+            if context.storage is POSIXStorage {
+                // The default (~/.local/state/todod) may sit under directories that do not exist yet on a fresh
+                // account: create the missing parents (0700, like the data directory the store creates).
+                let parent = (configuration.dataDirectory as NSString).deletingLastPathComponent
+                if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+                    try FileManager.default.createDirectory(
+                        atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                }
+            }
             store = try await Store.open(
                 directory: configuration.dataDirectory, backend: context.storage, clock: context.clock, options: StoreOptions(repair: configuration.repair),
                 logger: context.makeLogger("todo.store"))

@@ -67,6 +67,30 @@ struct TodoctlEndToEndTests {
         #expect(await daemon.child.wait().status == 0)
     }
 
+    @Test func defaultDataDirectoryIsCreatedOnAFreshAccount() async throws {
+        // HOME without ~/.local/state: the default data directory and its missing parents are created (0700).
+        let dir = try TemporaryDirectory(prefix: "todod-home-")
+        defer { dir.remove() }
+        var env = DaemonProcess.baseEnvironment()
+        env["HOME"] = dir.path
+        let socket = dir.appending("todod.sock")
+        env["TODOD_CONTROL_SOCKET"] = socket
+        let daemon = try ChildProcess(try BuildProducts.path(of: "todod"), ["--http", "off"], environment: env)
+        var status: ProcessResult?
+        for _ in 0..<400 {
+            status = try? await runTodoctl(["status", "--json"], environment: env)
+            if status?.status == 0 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(status?.status == 0, "todod did not come up: \(status?.stderr ?? "")")
+        #expect(status?.stdout.contains(dir.path + "/.local/state/todod") == true)
+        var info = stat()
+        #expect(stat(dir.path + "/.local/state/todod", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        #expect(stat(dir.path + "/.local/state", &info) == 0 && info.st_mode & 0o777 == 0o700)
+        daemon.send(SIGTERM)
+        #expect(await daemon.wait().status == 0)
+    }
+
     @Test func exitCodesAndMessages() async throws {
         let dir = try TemporaryDirectory(prefix: "todod-e2e-")
         defer { dir.remove() }
