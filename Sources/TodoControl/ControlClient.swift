@@ -49,7 +49,7 @@ public struct ControlClient: Sendable {
                 try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: raw)
             }.get()
         } catch {
-            throw ControlError.daemonNotRunning(path: socketPath, reason: Self.reason(for: socketPath, error))
+            throw Self.connectError(for: socketPath, error)
         }
         return try await channel.executeThenClose { inbound, outbound in
             let connection = ControlConnection(iterator: inbound.makeAsyncIterator(), outbound: outbound)
@@ -67,11 +67,24 @@ public struct ControlClient: Sendable {
         try await withConnection { try await $0.call(method, params) }
     }
 
-    private static func reason(for path: String, _ error: any Error) -> String {
+    /// Tells "no daemon here" apart from "permission denied" (the socket's group named when it can be read).
+    static func connectError(for path: String, _ error: any Error) -> ControlError {
         var st = stat()
-        if stat(path, &st) != 0 { return "no socket at that path" }
-        if let io = error as? IOError { return String(cString: strerror(io.errnoCode)) }
-        return "\(error)"
+        if stat(path, &st) != 0 {
+            let code = errno
+            if code == EACCES { return .permissionDenied(path: path, group: nil) }
+            return .daemonNotRunning(path: path, reason: code == ENOENT ? "no socket at that path" : String(cString: strerror(code)))
+        }
+        guard let io = error as? IOError else { return .daemonNotRunning(path: path, reason: "\(error)") }
+        if io.errnoCode == EACCES || io.errnoCode == EPERM {
+            return .permissionDenied(path: path, group: groupName(st.st_gid))
+        }
+        return .daemonNotRunning(path: path, reason: String(cString: strerror(io.errnoCode)))
+    }
+
+    private static func groupName(_ gid: gid_t) -> String? {
+        guard gid != 0, let group = getgrgid(gid), let name = group.pointee.gr_name else { return nil }
+        return String(cString: name)
     }
 }
 

@@ -3,7 +3,7 @@
 /// The control module's error: connection problems on either side of the socket.
 public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Code: Sendable, Equatable {
-        case daemonNotRunning, lineTooLong, connectionClosed, socketInUse, socketSetup, badResponse, remote
+        case daemonNotRunning, permissionDenied, lineTooLong, connectionClosed, socketInUse, socketSetup, badResponse, remote
     }
 
     private let code: Code
@@ -31,6 +31,18 @@ public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible 
     }
     /// Whether this is a `daemonNotRunning` error.
     public var isDaemonNotRunning: Bool { code == .daemonNotRunning }
+
+    /// The socket (or a directory on its path) exists but this user may not open it.
+    /// - Parameters:
+    ///   - path: the socket tried.
+    ///   - group: the socket's group, when it could be read (membership grants access).
+    public static func permissionDenied(path: String, group: String?) -> ControlError {
+        let hint = group.map { "ask an administrator to add you to the group '\($0)' (then log in again)" }
+            ?? "ask an administrator for access to it"
+        return ControlError(.permissionDenied, "permission denied: cannot connect to \(path): \(hint)")
+    }
+    /// Whether this is a `permissionDenied` error.
+    public var isPermissionDenied: Bool { code == .permissionDenied }
 
     /// A line longer than the limit arrived.
     /// - Parameter limit: the limit in bytes.

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 public import TodoCore
 import Synchronization
 
@@ -11,6 +14,8 @@ public struct ControlPeer: Sendable, Hashable {
     public var user: UserID
     /// Whether it is root or the daemon's own uid (may act for other users, for example in `token.issue`).
     public var isPrivileged: Bool
+    /// Its role: `.operator` when privileged, else `.member`.
+    public var role: ControlRole { isPrivileged ? .operator : .member }
 
     /// - Parameters:
     ///   - credentials: the peer's credentials.
@@ -93,6 +98,18 @@ public final class ControlAccess: Sendable {
     /// Replaces the policy (for new connections).
     /// - Parameter policy: the new policy.
     public func update(_ policy: PeerPolicy) { state.withLock { $0 = policy } }
+
+    /// Why `credentials` may not connect, for the refusal line: names who may (and the group to join).
+    /// - Parameter credentials: the refused peer's credentials.
+    public func refusalMessage(for credentials: PeerCredentials) -> String {
+        let policy = self.policy
+        var who = "root and the daemon's uid (\(policy.daemonUID))"
+        if let gid = policy.allowedGID {
+            let name = getgrgid(gid).flatMap { $0.pointee.gr_name.map { String(cString: $0) } } ?? "gid \(gid)"
+            who += " and members of the group '\(name)' (ask an administrator to add you, then log in again)"
+        }
+        return "permission denied: uid \(credentials.uid) is not allowed to use this control socket; only \(who) may"
+    }
 
     /// The peer for `credentials`, or nil when it may not connect.
     /// - Parameter credentials: the peer's credentials.

@@ -18,6 +18,8 @@ public struct StatusResult: Sendable, Hashable, Codable {
     public var http: String?
     /// The user this connection acts for.
     public var user: UserID
+    /// The caller's role on the control socket (`member` or `operator`).
+    public var role: ControlRole?
     /// The caller's task counts.
     public var tasks: TaskCounts
     /// Store statistics as the store reports them.
@@ -26,7 +28,7 @@ public struct StatusResult: Sendable, Hashable, Codable {
     /// - Parameters: see the properties.
     public init(
         version: String, pid: Int32, uptimeSeconds: Double, dataDirectory: String, controlSocket: String,
-        http: String?, user: UserID, tasks: TaskCounts, store: JSONValue?
+        http: String?, user: UserID, role: ControlRole? = nil, tasks: TaskCounts, store: JSONValue?
     ) {
         self.version = version
         self.pid = pid
@@ -35,12 +37,13 @@ public struct StatusResult: Sendable, Hashable, Codable {
         self.controlSocket = controlSocket
         self.http = http
         self.user = user
+        self.role = role
         self.tasks = tasks
         self.store = store
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, http, user, tasks, store
+        case version, pid, http, user, role, tasks, store
         case uptimeSeconds = "uptime_seconds"
         case dataDirectory = "data_directory"
         case controlSocket = "control_socket"

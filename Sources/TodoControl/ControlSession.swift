@@ -100,7 +100,7 @@ struct ControlSession {
             logger.warning(
                 "control connection refused: uid not allowed",
                 metadata: ["todo.peer.uid": "\(credentials.uid)", "todo.peer.pid": "\(credentials.pid)"])
-            let refusal = RPCError(code: RPCError.forbiddenCode, message: "uid \(credentials.uid) is not allowed to use this control socket")
+            let refusal = RPCError(code: RPCError.forbiddenCode, message: access.refusalMessage(for: credentials))
             try await outbound.write(Self.line(OutgoingResponse(id: nil, result: nil, error: refusal)))
             return nil
         }
@@ -147,6 +147,14 @@ struct ControlSession {
             try await outbound.write(Self.line(OutgoingResponse(id: id, result: nil, error: error)))
         case .request(let id, let request):
             log.debug("request", metadata: ["todo.rpc.method": "\(request.method)"])
+            if let refusal = ControlPermissions.refusal(for: request, peer: peer) {
+                log.warning("control request refused", metadata: [
+                    "todo.rpc.method": "\(request.method)", "todo.peer.uid": "\(peer.credentials.uid)",
+                    "todo.peer.pid": "\(peer.credentials.pid)", "todo.peer.role": "\(peer.role.rawValue)",
+                ])
+                if let id { try await outbound.write(Self.line(OutgoingResponse(id: id, result: nil, error: refusal))) }
+                return
+            }
             let reply = await handler.handle(request, from: peer)
             if let id {
                 switch reply.outcome {

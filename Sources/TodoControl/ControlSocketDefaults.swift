@@ -36,14 +36,15 @@ public enum ControlSocketDefaults {
         return user == systemSocket ? [user] : [user, systemSocket]
     }
 
-    /// The first candidate that exists, else the first candidate.
+    /// The first candidate that exists (or that exists but this user may not reach, so the error says
+    /// "permission denied" rather than "not running"), else the first candidate.
     /// - Parameters:
     ///   - environment: the process environment.
     ///   - uid: the process's uid.
     public static func clientPath(environment: [String: String], uid: UInt32? = nil) -> String {
         let candidates = clientCandidates(environment: environment, uid: uid)
         var st = stat()
-        return candidates.first { stat($0, &st) == 0 } ?? candidates[0]
+        return candidates.first { stat($0, &st) == 0 || errno == EACCES } ?? candidates[0]
     }
 
     /// The first entry of a colon-separated list (systemd may pass several directories), if non-empty.

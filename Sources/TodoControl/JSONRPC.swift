@@ -40,13 +40,22 @@ public struct RPCErrorData: Sendable, Hashable, Codable {
     public var field: String?
     /// More detail, for example the socket or file involved.
     public var detail: String?
+    /// The role a refused method needs (`operator`), on `forbidden` errors.
+    public var requiredRole: String?
 
     /// - Parameters:
     ///   - field: the offending field.
     ///   - detail: more detail.
-    public init(field: String? = nil, detail: String? = nil) {
+    ///   - requiredRole: the role a refused method needs.
+    public init(field: String? = nil, detail: String? = nil, requiredRole: String? = nil) {
         self.field = field
         self.detail = detail
+        self.requiredRole = requiredRole
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case field, detail
+        case requiredRole = "required_role"
     }
 }
 

@@ -65,13 +65,24 @@ struct DaemonControlHandler: ControlHandler {
             logger.info("backup written", metadata: ["todo.backup": "\(p.directory)"])
             return .result(OperationResult(message: "backed up \(report.users) user(s), \(report.files) file(s), \(report.bytes) bytes to \(report.directory)", detail: try Self.json(report)))
         case .export:
-            return .result(try Self.json(try await store.exportAll()))
+            // ControlPermissions: an operator exports every user, a member only itself.
+            return .result(try Self.json(try await store.exportAll(only: peer.role == .operator ? nil : user)))
         case .importData(let p):
-            let document: ExportDocument
+            var document: ExportDocument
             do {
                 document = try JSONDecoder().decode(ExportDocument.self, from: JSONEncoder().encode(p.data))
             } catch {
                 throw RPCError.invalidParams(field: "data", "data is not a todod export document: \(error)")
+            }
+            if peer.role != .operator {
+                // A member's import lands in its own user, whatever users the document names.
+                let named = Set(document.users.map(\.user)).subtracting([user])
+                if !named.isEmpty {
+                    logger.notice("import re-targeted to the caller", metadata: [
+                        "todo.user": "\(user)", "todo.import.named": "\(named.map(\.rawValue).sorted())", "todo.peer.uid": "\(peer.credentials.uid)",
+                    ])
+                }
+                document.users = document.users.map { ExportedUser(user: user, tasks: $0.tasks, threads: $0.threads) }
             }
             let report = try await store.importAll(document)
             return .result(OperationResult(message: "imported \(report.tasksAdded) new and \(report.tasksUpdated) updated task(s), skipped \(report.tasksSkipped)", detail: try Self.json(report)))
@@ -89,7 +100,8 @@ struct DaemonControlHandler: ControlHandler {
         return StatusResult(
             version: DaemonRuntime.version, pid: getpid(), uptimeSeconds: (runtime.uptimeSeconds * 1000).rounded() / 1000,
             dataDirectory: runtime.dataDirectory, controlSocket: runtime.controlListener, http: runtime.httpListener, user: peer.user,
-            tasks: TaskCounts(total: tasks.count, pending: tasks.count - done, completed: done), store: try Self.json(await store.stats()))
+            role: peer.role, tasks: TaskCounts(total: tasks.count, pending: tasks.count - done, completed: done),
+            store: peer.role == .operator ? try Self.json(await store.stats()) : nil)
     }
 
     private func issueToken(_ p: IssueTokenParams, peer: ControlPeer) async throws -> TokenResult {

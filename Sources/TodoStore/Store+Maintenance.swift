@@ -1,4 +1,4 @@
-import TodoCore
+public import TodoCore
 
 // MARK: - Compaction, backup, export, import
 
@@ -69,11 +69,12 @@ extension Store {
         }
     }
 
-    /// Every user's tasks and threads, sorted by user.
-    public func exportAll() async throws -> ExportDocument {
+    /// Every user's tasks and threads, sorted by user (or only `user`'s).
+    /// - Parameter only: when set, just this user's data.
+    public func exportAll(only: UserID? = nil) async throws -> ExportDocument {
         try checkUsable()
         var out: [ExportedUser] = []
-        for user in users.keys.sorted() {
+        for user in users.keys.sorted() where only == nil || only == user {
             guard let state = users[user] else { continue }
             let threads = state.threads.snapshotRecords().map { ExportedThread(thread: $0.thread, items: $0.items) }
             let tasks = state.tasks.list(.all)

@@ -5,7 +5,7 @@ import TodoControl
 
 /// `todoctl compact`: rewrite the data files now.
 struct Compact: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compact the data files now (it also happens by itself).")
+    static let configuration = CommandConfiguration(abstract: "Compact the data files now (it also happens by itself). Operators only.")
 
     @OptionGroup var options: GlobalOptions
 

@@ -6,7 +6,7 @@ import TodoControl
 
 /// `todoctl export [FILE]`: every user's data as one JSON document.
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Export all data as JSON to FILE (or stdout).")
+    static let configuration = CommandConfiguration(abstract: "Export your data (an operator: every user's) as JSON to FILE (or stdout).")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "Where to write; stdout when omitted.") var file: String?

@@ -6,7 +6,8 @@ import TodoControl
 
 /// `todoctl import FILE`: loads a document written by `todoctl export`.
 struct Import: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Import a JSON export (tasks with known ids are skipped or updated).")
+    static let configuration = CommandConfiguration(abstract: "Import a JSON export (tasks with known ids are skipped or updated).",
+        discussion: "An operator imports every user the document names; anyone else imports everything into their own user.")
 
     @OptionGroup var options: GlobalOptions
     @Argument(help: "The export file ('-' for stdin).") var file: String

@@ -20,11 +20,10 @@ struct MCPCommand: AsyncParsableCommand {
         abstract: "Serve the task tools over MCP (stdio) for Claude Desktop, Claude Code, Cursor and the like.",
         discussion: "Reads JSON-RPC on stdin, writes it on stdout; each tool call goes to the running todod as the calling user.")
 
-    @Option(name: .long, help: "The daemon's control socket (default: $TODOD_CONTROL_SOCKET, then the usual paths).")
-    var socket: String?
+    @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let path = socket ?? ControlSocketDefaults.clientPath(environment: ProcessInfo.processInfo.environment)
+        let path = options.socketPath
         let repository = ControlTaskRepository(client: ControlClient(socketPath: path))
         do {
             _ = try await ControlClient(socketPath: path).call(ControlMethods.Status.self, EmptyParams())

@@ -70,6 +70,9 @@ enum Output {
                 system service), or point todoctl at its socket with --socket PATH / TODOD_CONTROL_SOCKET.
                 """
         }
+        if let rpc = error.rpcError, rpc.code == RPCError.forbiddenCode {
+            return "todoctl: \(rpc.message)"
+        }
         if let rpc = error.rpcError {
             var text = "todoctl: error: \(rpc.message)"
             if let field = rpc.data?.field, !rpc.message.contains(field) { text += " (field: \(field))" }

@@ -14,7 +14,7 @@ struct Status: AsyncParsableCommand {
         try options.emit(status) { s in
             """
             todod \(s.version) (pid \(s.pid)), up \(Self.uptime(s.uptimeSeconds))
-            user            \(s.user)
+            user            \(s.user)\(s.role.map { " (\($0.rawValue))" } ?? "")
             data directory  \(s.dataDirectory)
             control socket  \(s.controlSocket)
             http            \(s.http ?? "off")

@@ -6,7 +6,7 @@ import TodoControl
 /// `todoctl stop`: graceful shutdown (like SIGTERM).
 struct Stop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Stop the daemon gracefully.",
+        abstract: "Stop the daemon gracefully (operators only: root or the daemon's user).",
         discussion: "Under systemd with Restart=on-failure the daemon stays stopped; use systemctl to restart it.")
 
     @OptionGroup var options: GlobalOptions

@@ -17,6 +17,10 @@ struct Todoctl: AsyncParsableCommand {
             """,
         subcommands: subcommandList)
 
+    /// `--socket` and `--json` before the subcommand (`todoctl --socket PATH status`), as `git -C` or
+    /// `docker -H` take them; ArgumentParser hands the same values to the subcommand's own option group.
+    @OptionGroup var global: GlobalOptions
+
     static var subcommandList: [any ParsableCommand.Type] {
         var list: [any ParsableCommand.Type] = [
             Add.self, List.self, Show.self, Done.self, Undone.self, Edit.self, Remove.self, Status.self, Backup.self,
