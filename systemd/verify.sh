@@ -5,7 +5,8 @@
 #
 # verify refuses a unit whose ExecStart binary does not exist, so the units are checked as copies in a
 # temporary directory (same file names) with /usr/local/bin/todod replaced by $TODOD_BIN (default: the
-# built .build/debug/todod, else /bin/true). Nothing else in the units is changed.
+# built .build/debug/todod, else /bin/true). Nothing else in the units is changed. The system units are checked
+# a second time with the example drop-ins of systemd/examples/ (group access) beside them.
 #
 # Usage: systemd/verify.sh            (from anywhere; exit 0 = all good)
 set -eu
@@ -19,9 +20,10 @@ command -v systemd-analyze >/dev/null || { echo "verify.sh: systemd-analyze not 
 
 work=$(mktemp -d /tmp/todod-verify.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/system" "$work/user" "$work/xdg"
+mkdir -p "$work/system" "$work/user" "$work/xdg" "$work/group"
 chmod 700 "$work/xdg"
 for f in "$here"/*.service "$here"/*.socket; do sed "s|/usr/local/bin/todod|$bin|g" "$f" > "$work/system/$(basename "$f")"; done
+cp "$work"/system/* "$work/group/" && cp -R "$here"/examples/*.d "$work/group/"
 for f in "$here"/user/*.service "$here"/user/*.socket; do sed "s|/usr/local/bin/todod|$bin|g" "$f" > "$work/user/$(basename "$f")"; done
 
 status=0
@@ -39,7 +41,9 @@ check_score() { # $1 = label, rest = systemd-analyze args
 }
 
 check_verify system systemd-analyze verify --man=no "$work"/system/*
+check_verify "system + examples" systemd-analyze verify --man=no "$work"/group/*.service "$work"/group/*.socket
 check_verify user env XDG_RUNTIME_DIR="$work/xdg" systemd-analyze --user verify --man=no "$work"/user/*
 check_score system systemd-analyze security --offline=yes "$work/system/todod.service"
+check_score "system + examples" systemd-analyze security --offline=yes "$work/group/todod.service"
 check_score user env XDG_RUNTIME_DIR="$work/xdg" systemd-analyze --user security --offline=yes "$work/user/todod.service"
 exit $status
