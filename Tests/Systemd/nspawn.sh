@@ -173,8 +173,9 @@ out=$(as alice todoctl status --json 2>&1)
 if echo "$out" | grep -q '"alice"'; then ok "todod sees alice as alice (her real uid, not 65534)"
 else not_ok "alice's identity" "$out"; fi
 out=$(as bob todoctl list 2>&1)
-if [ $? -ne 0 ] && echo "$out" | grep -qi "permission denied\|/run/todod/todod.sock"; then
-    ok "bob (not in todo) refused: $(echo "$out" | head -1)"; else not_ok "bob refused" "$out"; fi
+if [ $? -ne 0 ] && echo "$out" | grep -q "permission denied" && echo "$out" | grep -q "group 'todo'" \
+    && ! echo "$out" | grep -q "not running"; then
+    ok "bob (not in todo) told permission denied and which group to join: $(echo "$out" | head -1)"; else not_ok "bob refused" "$out"; fi
 
 # MARK: Reload, kill -9, clean stop
 reloaded() { C journalctl -u todod.service --no-pager -q | grep -q SIGHUP; }
