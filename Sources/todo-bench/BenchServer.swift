@@ -50,7 +50,7 @@ func runBenchServer(directory: String, port: Int, assistant: BenchAssistant) asy
     let server = HTTPServer(configuration: configuration, dependencies: dependencies, onListening: { _ in
         _ = FileManager.default.createFile(atPath: directory + "/ready", contents: Data())
     })
-    print("todo-bench: serving the router (\(assistant)) on 127.0.0.1:\(port) until SIGTERM; token in \(directory)/token")
+    FileHandle.standardError.write(Data("todo-bench: serving the router (\(assistant)) on 127.0.0.1:\(port) until SIGTERM; token in \(directory)/token\n".utf8))
     try await server.run()
     await store.close()
 }
