@@ -112,7 +112,7 @@ let package = Package(
         .target(
             name: "TodoTesting",
             dependencies: [
-                "TodoDaemon", "TodoCore", "TodoStore", "TodoControl",
+                "TodoDaemon", "TodoCore", "TodoStore", "TodoControl", "ChatKitProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -136,7 +136,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "todo-bench",
-            dependencies: ["TodoTesting", "TodoDaemon", "TodoStore", "TodoControl", "TodoCore"],
+            dependencies: [
+                "TodoTesting", "TodoDaemon", "TodoStore", "TodoControl", "TodoCore",
+                "ChatKitProtocol", "TodoHTTP", "TodoAuth", "TodoAgent", "TodoTools",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
 

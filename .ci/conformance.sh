@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs ../shared/chatkit/conformance.py --strict against a freshly built todod (scripted responder, no LLM).
+# Runs ../shared/chatkit/conformance.py --strict against a freshly built todod: the real agent (production
+# path) in front of Tests/Browser/scripted_llm.py, a scripted OpenAI-compatible model server on loopback.
 #   .ci/conformance.sh SHARED_CHATKIT_DIR
 # The checker's pinned Python packages go into .build/venv-chatkit.
 set -euo pipefail

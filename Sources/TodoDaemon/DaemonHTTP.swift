@@ -63,11 +63,7 @@ extension DaemonHTTP {
         onReady: @escaping @Sendable () async -> Void
     ) -> any Service {
         let llm = LLMConfiguration.fromEnvironment(context.environment)
-        // TODOD_RESPONDER=scripted-echo: the deterministic, LLM-free responder for conformance runs and
-        // benchmarks only (added by the HTTP engineer; see ChatKitProtocol/ScriptedEchoResponder.swift).
-        let responder: any Responder = context.environment["TODOD_RESPONDER"] == "scripted-echo"
-            ? ScriptedEchoResponder()
-            : makeResponder(configuration: llm, tasks: store, logger: context.makeLogger("todo.agent"))
+        let responder = makeResponder(configuration: llm, tasks: store, logger: context.makeLogger("todo.agent"))
         let mcp = MCPHTTPEndpoint(repository: store, logger: context.makeLogger("todo.mcp"))
         let dependencies = HTTPDependencies(
             tasks: store, threads: store, auth: auth, responder: responder, clock: context.clock,

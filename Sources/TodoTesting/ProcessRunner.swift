@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 // MARK: - Running a binary
 
@@ -25,6 +26,10 @@ private let spawnLock = NSLock()
 /// spawns serialised.
 public final class ChildProcess: Sendable {
     private let finished: Task<ProcessResult, Never>
+    private let liveStderr: LiveOutput
+
+    /// What the child wrote to stderr so far (for waiting on a log line while it runs).
+    public var stderrSoFar: String { liveStderr.bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 
     /// The child's pid.
     public let pid: Int32
@@ -89,7 +94,9 @@ public final class ChildProcess: Sendable {
         close(inFDs[1])
         pid = child
         let out = Self.readAll(outFDs[0])
-        let err = Self.readAll(errFDs[0])
+        let live = LiveOutput()
+        liveStderr = live
+        let err = Self.readAll(errFDs[0]) { chunk in live.bytes.withLock { $0 += chunk } }
         let exit = Self.waitForExit(child)
         finished = Task {
             let status = await exit.value
@@ -120,7 +127,7 @@ public final class ChildProcess: Sendable {
         return Task { await stream.first { _ in true } ?? -1 }
     }
 
-    private static func readAll(_ fd: Int32) -> Task<String, Never> {
+    private static func readAll(_ fd: Int32, onChunk: @escaping @Sendable (ArraySlice<UInt8>) -> Void = { _ in }) -> Task<String, Never> {
         let (stream, continuation) = AsyncStream<String>.makeStream()
         Thread.detachNewThread {
             // A raw read loop: FileHandle.readDataToEndOfFile traps on EINTR.
@@ -128,7 +135,7 @@ public final class ChildProcess: Sendable {
             var buffer = [UInt8](repeating: 0, count: 65536)
             while true {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if n > 0 { data += buffer[0..<n]; continue }
+                if n > 0 { data += buffer[0..<n]; onChunk(buffer[0..<n]); continue }
                 if n < 0, errno == EINTR { continue }
                 break
             }
@@ -145,6 +152,11 @@ public final class ChildProcess: Sendable {
 
     /// Waits for the child to exit and returns its status and output.
     public func wait() async -> ProcessResult { await finished.value }
+}
+
+/// Output collected while a child runs.
+private final class LiveOutput: Sendable {
+    let bytes = Mutex<[UInt8]>([])
 }
 
 /// Runs a binary to completion.

@@ -2,25 +2,53 @@
 //   todo-bench store  [--quick] [--dir DIR]   durable adds/s, group commit ratio, ack latency (StoreBench.swift)
 //   todo-bench daemon [--quick] [--dir DIR]   exec → READY=1, idle RSS of the todod next to this binary (DaemonBench.swift)
 //   todo-bench all    [--quick] [--dir DIR]   every benchmark above
-// Other engineers add their subcommands (chatkit, agent) to `benchmarks` below.
+// Servers that the load scripts in Tests/Bench drive (they run until SIGTERM; BenchServer.swift):
+//   todo-bench chatkit-server --port N --dir DIR              router + store + the scripted echo responder
+//   todo-bench agent-server   --port N --dir DIR --llm URL    router + store + the real agent against URL
+// Other engineers add their subcommands to `benchmarks` below.
 import Foundation
 
 let benchmarks: [String: @Sendable (String, Bool) async throws -> Void] = [
     "store": { try await runStoreBench(directory: $0 + "/store", quick: $1) },
     "daemon": { try await runDaemonBench(directory: $0 + "/daemon", quick: $1) },
 ]
+let servers = ["chatkit-server", "agent-server"]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-let quick = arguments.contains("--quick")
-let directory = arguments.firstIndex(of: "--dir").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
-    ?? "/tmp/todo-bench-\(ProcessInfo.processInfo.processIdentifier)"
-let requested = arguments.first { !$0.hasPrefix("--") && $0 != directory } ?? ""
-let selected = requested == "all" ? benchmarks.keys.sorted() : [requested]
-
-guard selected.allSatisfy({ benchmarks[$0] != nil }) else {
-    FileHandle.standardError.write(Data("usage: todo-bench \(benchmarks.keys.sorted().joined(separator: "|"))|all [--quick] [--dir DIR]\n".utf8))
+/// The value after `--name`, if any.
+func option(_ name: String) -> String? {
+    arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+}
+func usage(_ problem: String) -> Never {
+    FileHandle.standardError.write(Data("todo-bench: \(problem)\nusage: todo-bench \(benchmarks.keys.sorted().joined(separator: "|"))|all [--quick] [--dir DIR]\n       todo-bench chatkit-server|agent-server --port N --dir DIR [--llm URL]\n".utf8))
     exit(2)
 }
+let quick = arguments.contains("--quick")
+let optionValues = ["--dir", "--port", "--llm"].compactMap(option)
+let requested = arguments.first { !$0.hasPrefix("--") && !optionValues.contains($0) } ?? ""
+
+if servers.contains(requested) {
+    guard let port = option("--port").flatMap(Int.init), (1...65_535).contains(port) else { usage("\(requested) needs --port N") }
+    guard let directory = option("--dir") else { usage("\(requested) needs --dir DIR") }
+    let assistant: BenchAssistant
+    if requested == "agent-server" {
+        guard let llm = option("--llm") else { usage("agent-server needs --llm URL (an OpenAI-compatible base URL)") }
+        assistant = .agent(llmBaseURL: llm)
+    } else {
+        assistant = .scriptedEcho
+    }
+    do {
+        try await runBenchServer(directory: directory, port: port, assistant: assistant)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("todo-bench \(requested): \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+let directory = option("--dir") ?? "/tmp/todo-bench-\(ProcessInfo.processInfo.processIdentifier)"
+let selected = requested == "all" ? benchmarks.keys.sorted() : [requested]
+guard selected.allSatisfy({ benchmarks[$0] != nil }) else { usage("unknown benchmark '\(requested)'") }
 var failed = false
 for name in selected {
     do {

@@ -44,31 +44,24 @@ LLM_PORT=$(free_port)
 "$PY" "$PEERS_DIR/fake_llm.py" --port "$LLM_PORT" > "$TMP/fake_llm.log" 2>&1 & PIDS+=($!)
 wait_http "http://127.0.0.1:$LLM_PORT/v1/models"
 
-# todod with the agent pointed at the fake model (loopback: no key needed). When this todod has no HTTP
-# server/agent wired in yet, fall back to the same router + agent + durable store served from the debug
-# test bundle (AgentBenchServer in Tests/TodoAgentTests; build the tests first).
+# todod with the agent pointed at the fake model (loopback: no key needed). Without a todod binary, the
+# same router + agent + durable store served by `todo-bench agent-server` (TODO_BENCH_BIN, default next to TODOD).
 HTTP_PORT=$(free_port)
-OURS=""
 if [ -x "$TODOD" ]; then
   TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model \
     "$TODOD" --data-dir "$TMP/data" --control-socket "$TMP/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
     --chat-rate-limit 0 --log-level warning > "$TMP/todod.log" 2>&1 & PIDS+=($!)
-  if wait_http "http://127.0.0.1:$HTTP_PORT/" 2>/dev/null; then
-    TOKEN=$("$TODOCTL" token --socket "$TMP/ctl.sock"); OURS="todod ($TODOD)"
-  else
-    kill "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
-  fi
-fi
-if [ -z "$OURS" ]; then
-  echo "note: $TODOD serves no HTTP/agent; using the debug test bundle's AgentBenchServer" >&2
-  (cd "$ROOT" && TODOD_AGENT_BENCH_PORT=$HTTP_PORT TODOD_AGENT_BENCH_DIR=$TMP TODOD_AGENT_BENCH_LLM="http://127.0.0.1:$LLM_PORT/v1" \
-    swift test --skip-build --filter AgentBenchServer > "$TMP/bundle.log" 2>&1) & PIDS+=($!)
-  for _ in $(seq 1 600); do [ -f "$TMP/ready" ] && break; sleep 0.1; done
-  [ -f "$TMP/ready" ] || { echo "bench server did not start"; cat "$TMP/bundle.log"; exit 1; }
-  TOKEN=$(cat "$TMP/token"); OURS="router + agent in the debug test bundle"
+  wait_http "http://127.0.0.1:$HTTP_PORT/" || { cat "$TMP/todod.log" >&2; exit 1; }
+  TOKEN=$("$TODOCTL" token --socket "$TMP/ctl.sock"); OURS="todod ($TODOD)"
+else
+  BENCH=${TODO_BENCH_BIN:-$(dirname "$TODOD")/todo-bench}
+  [ -x "$BENCH" ] || { echo "agent_bench: neither $TODOD nor $BENCH is built (swift build -c release)" >&2; exit 1; }
+  "$BENCH" agent-server --port "$HTTP_PORT" --dir "$TMP/bench" --llm "http://127.0.0.1:$LLM_PORT/v1" > "$TMP/bench.log" 2>&1 & PIDS+=($!)
+  wait_http "http://127.0.0.1:$HTTP_PORT/" || { cat "$TMP/bench.log" >&2; exit 1; }
+  TOKEN=$(cat "$TMP/bench/token"); OURS="router + agent ($BENCH agent-server)"
 fi
 load todod "http://127.0.0.1:$HTTP_PORT/api/chatkit" "$TOKEN" "${TURNS_TODOD:-300}"
-touch "$TMP/stop"; kill "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
+kill "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'
 
 # Seed peer, persistent MCP subprocess (its best case)
 SEED_PORT=$(free_port)

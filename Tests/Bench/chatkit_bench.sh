@@ -5,9 +5,9 @@
 # Prints p50/p99 time to first SSE event, turns/s, and todod/reference ratios.
 #
 # Usage: Tests/Bench/chatkit_bench.sh [--turns N] [--shared DIR] [--python PY]
-#   Our side is `todod` when TODOD_BIN is set (run with TODOD_RESPONDER=scripted-echo, --chat-rate-limit 0 and
-#   a BETTER_AUTH_SECRET the script mints the token with), else the in-tree bench server in the test bundle
-#   (`swift test --skip-build --filter BenchServer`, debug build: build the tests first).
+#   Our side is `todo-bench chatkit-server` (the real router + durable store with the deterministic echo
+#   responder from test support, the same script as the reference; the shipped todod has no such switch).
+#   TODO_BENCH_BIN picks the binary (default .build/release/todo-bench, else .build/debug/todo-bench).
 set -euo pipefail
 
 TURNS=300
@@ -21,11 +21,14 @@ while [ $# -gt 0 ]; do
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-[ -f "$SHARED/chatkit/reference_server.py" ] || { echo "no $SHARED/chatkit: skipping" >&2; exit 0; }
+[ -f "$SHARED/chatkit/reference_server.py" ] || { echo "chatkit_bench: no $SHARED/chatkit (the reference server is needed)" >&2; exit 1; }
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+BENCH="${TODO_BENCH_BIN:-$ROOT/.build/release/todo-bench}"
+[ -x "$BENCH" ] || BENCH="$ROOT/.build/debug/todo-bench"
+[ -x "$BENCH" ] || { echo "chatkit_bench: build todo-bench first (swift build -c release --product todo-bench)" >&2; exit 1; }
 WORK="$(mktemp -d /tmp/todod-http-bench.XXXXXX)"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; touch "$WORK/stop"; sleep 0.5; rm -rf "$WORK"; }
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -36,35 +39,14 @@ REF_PORT=$(free_port)
 "$PY" "$SHARED/chatkit/reference_server.py" --port "$REF_PORT" --token bench-token --delay 0 > "$WORK/ref.log" 2>&1 &
 REF_PID=$!; PIDS+=("$REF_PID")
 
-# --- todod (durable JSON-lines store) ---
+# --- todod's router (durable JSON-lines store), served by todo-bench ---
 OUR_PORT=$(free_port)
-if [ -n "${TODOD_BIN:-}" ]; then
-  mkdir -p "$WORK/data"
-  SECRET="bench-secret-$(date +%s%N)-0123456789abcdef"
-  BETTER_AUTH_SECRET="$SECRET" TODOD_RESPONDER=scripted-echo "$TODOD_BIN" --data-dir "$WORK/data" \
-    --control-socket "$WORK/ctl.sock" --http "127.0.0.1:$OUR_PORT" --chat-rate-limit 0 > "$WORK/todod.log" 2>&1 &
-  OUR_PID=$!; PIDS+=("$OUR_PID")
-  wait_http "$OUR_PORT"
-  # HS256 token minted with the shared secret (same as `todoctl token`, without needing todoctl).
-  TOKEN=$("$PY" - "$SECRET" <<'PYEOF'
-import base64, hashlib, hmac, json, sys, time
-b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
-head = b64(json.dumps({"alg": "HS256", "typ": "JWT"}).encode())
-body = b64(json.dumps({"sub": "bench", "exp": int(time.time()) + 3600}).encode())
-sig = hmac.new(sys.argv[1].encode(), f"{head}.{body}".encode(), hashlib.sha256).digest()
-print(f"{head}.{body}.{b64(sig)}")
-PYEOF
-)
-  OURS="todod ($TODOD_BIN)"
-else
-  (cd "$ROOT" && TODOD_BENCH_PORT=$OUR_PORT TODOD_BENCH_DIR=$WORK swift test --skip-build --filter "BenchServer" > "$WORK/ours.log" 2>&1) &
-  PIDS+=("$!")
-  for _ in $(seq 1 600); do [ -f "$WORK/ready" ] && break; sleep 0.1; done
-  [ -f "$WORK/ready" ] || { echo "bench server did not start"; cat "$WORK/ours.log"; exit 1; }
-  TOKEN=$(cat "$WORK/token")
-  OUR_PID=$(pgrep -n -f "tododPackageTests.xctest" || echo "")
-  OURS="todod router in the debug test bundle"
-fi
+"$BENCH" chatkit-server --port "$OUR_PORT" --dir "$WORK/ours" > "$WORK/ours.log" 2>&1 &
+OUR_PID=$!; PIDS+=("$OUR_PID")
+for _ in $(seq 1 600); do [ -f "$WORK/ours/ready" ] && break; kill -0 "$OUR_PID" 2>/dev/null || break; sleep 0.1; done
+[ -f "$WORK/ours/ready" ] || { echo "bench server did not start"; cat "$WORK/ours.log"; exit 1; }
+TOKEN=$(cat "$WORK/ours/token")
+OURS="todod router + store ($BENCH chatkit-server)"
 wait_http "$REF_PORT"
 
 run() { # name url token concurrency pid

@@ -8,7 +8,7 @@
 # /usr/bin/chromium), TODOD_BIN_DIR (default .build/debug; built here when missing),
 # ARTIFACTS_DIR (screenshots and figures.json; default /tmp/todod-artifacts),
 # TODOD_UI_BACKEND=mock to run against Tests/Browser/mock_api.py instead of todod.
-# Exits 0 without running only when Chromium cannot be installed on this machine.
+# A missing Chromium that cannot be installed here is a failure (exit 1), never a skip.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,8 +27,9 @@ if [ ! -x "$CHROMIUM" ] && command -v apt-get >/dev/null 2>&1; then
     fi
 fi
 if [ ! -x "$CHROMIUM" ]; then
-    echo "SKIP: browser tests not run: $CHROMIUM is missing and chromium could not be installed with apt-get"
-    exit 0
+    echo "FAIL: browser tests cannot run: $CHROMIUM is missing and chromium could not be installed with apt-get" >&2
+    echo "      install it (sudo apt-get install -y chromium) or set CHROMIUM to a Chromium binary" >&2
+    exit 1
 fi
 
 # MARK: Python environment

@@ -87,7 +87,7 @@ struct RequestTests {
         #expect(ChatKitRequest.streamingTypes.count == 6)
         guard case .listItems(_, let params) = try ChatKitRequest.parse(Array(bodies[11].utf8)) else { Issue.record("items.list"); return }
         #expect(params == ListParams(limit: 5, order: .asc, after: nil))
-        guard case .listThreads(let defaults) = try ChatKitRequest.parse(Array(#"{"type":"threads.list","params":{"limit":null}}"#.utf8)) else { return }
+        guard case .listThreads(let defaults) = try ChatKitRequest.parse(Array(#"{"type":"threads.list","params":{"limit":null}}"#.utf8)) else { Issue.record("threads.list with limit null"); return }
         #expect(defaults == ListParams(limit: 20, order: .desc, after: nil))
     }
 

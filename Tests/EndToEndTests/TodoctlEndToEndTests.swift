@@ -138,8 +138,13 @@ struct TodoctlEndToEndTests {
         try await daemon.waitUntilReady()
         let env = daemon.environment
         let watcher = try ChildProcess(try BuildProducts.path(of: "todoctl"), ["watch", "--json", "--count", "1"], environment: env)
-        try await Task.sleep(for: .milliseconds(1000))  // let the watcher subscribe (generous for a loaded machine)
-        _ = try await runTodoctl(["add", "Exported task"], environment: env)
+        // The watcher subscribes at some point: add a task until it has seen one and exited (bounded).
+        var watcherExited = false
+        for _ in 0..<60 where !watcherExited {
+            _ = try await runTodoctl(["add", "Exported task"], environment: env)
+            watcherExited = await waitUntil(timeout: .milliseconds(500)) { kill(watcher.pid, 0) != 0 }
+        }
+        #expect(watcherExited, "todoctl watch --count 1 saw a change")
         let event = await watcher.wait()
         #expect(event.status == 0)
         #expect(try json(event.stdout)["kind"] as? String == "created")
@@ -193,7 +198,7 @@ struct TodoctlEndToEndTests {
         _ = try await runTodoctl(["list"], environment: daemon.environment)
         try "log_level = debug\n".write(toFile: config, atomically: true, encoding: .utf8)
         daemon.child.send(SIGHUP)
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(await waitUntil { daemon.child.stderrSoFar.contains("configuration reloaded") }, "SIGHUP was handled")
         _ = try await runTodoctl(["list"], environment: daemon.environment)
         let result = await daemon.stop()
         #expect(result.status == 0)

@@ -1,6 +1,7 @@
 import Logging
 import SystemdSupport
 import Testing
+import TodoTesting
 
 // MARK: - Notifier and log handler (no I/O)
 
@@ -32,8 +33,10 @@ struct SystemdUnitTests {
         #expect(pings >= 3)
 
         let unhealthySink = RecordingNotifySink(watchdogInterval: .milliseconds(40))
-        let unhealthy = Task { await SystemdNotifier(sink: unhealthySink).runWatchdog { false } }
-        try await Task.sleep(for: .milliseconds(120))
+        let checks = SignalCounter()
+        let unhealthy = Task { await SystemdNotifier(sink: unhealthySink).runWatchdog { checks.increment(); return false } }
+        // Three failed health checks (bounded wait), then not one ping may have gone out.
+        #expect(await waitUntil { checks.value >= 3 }, "the watchdog kept checking")
         unhealthy.cancel()
         await unhealthy.value
         #expect(unhealthySink.messages.isEmpty)

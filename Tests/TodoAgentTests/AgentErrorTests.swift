@@ -135,19 +135,22 @@ struct AgentErrorTests {
         ]))
         defer { Task { await server.stop() } }
         let responder = f.responder(server)
+        let seen = SignalCounter()
         let consumer = Task {
             var n = 0
-            for try await _ in responder.respond(to: ResponderInput(user: f.alice, threadID: "t", isNewThread: false, history: [], message: "go")) { n += 1 }
+            for try await _ in responder.respond(to: ResponderInput(user: f.alice, threadID: "t", isNewThread: false, history: [], message: "go")) {
+                n += 1
+                seen.increment()
+            }
             return n
         }
-        // Cancel mid-stream: once the request reached the server and a few ticks went out.
-        for _ in 0..<100 where server.requests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
-        try await Task.sleep(for: .milliseconds(350))
+        // Cancel mid-stream: once the request reached the server and a few ticks reached the consumer.
+        #expect(await waitUntil(timeout: .seconds(10)) { !server.requests.isEmpty && seen.value >= 3 }, "ticks arrived")
         consumer.cancel()
         let received = try await consumer.value
         #expect(received < 50)
         // The HTTP request was cancelled: the server saw its stream closed early.
-        for _ in 0..<50 where server.abortedStreams == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(await waitUntil(timeout: .seconds(5)) { server.abortedStreams > 0 })
         #expect(server.abortedStreams == 1)
     }
 

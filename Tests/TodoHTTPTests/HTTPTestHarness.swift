@@ -6,6 +6,7 @@ import TodoAuth
 import TodoCore
 import TodoHTTP
 import TodoStore
+import TodoTesting
 import TodoTools
 import Testing
 import NIOCore

@@ -6,6 +6,7 @@ import ChatKitProtocol
 import TodoCore
 import TodoHTTP
 import TodoStore
+import TodoTesting
 import Logging
 
 // MARK: - Limits, REST tasks, OpenAPI, persistence
@@ -58,7 +59,8 @@ struct LimitsAndRESTTests {
         let t = try await capped.token()
         try await capped.test { client in
             async let first = client.chatkit(ChatKitGoldenTests.create, token: t)
-            try await Task.sleep(for: .milliseconds(100))
+            // The second turn starts once the first one holds the slot (its responder was called).
+            #expect(await waitUntil { !slow.inputs.all.isEmpty }, "the first turn started")
             let second = try await client.chatkit(ChatKitGoldenTests.create, token: t)
             #expect(second.status == .tooManyRequests)
             #expect(try await first.status == .ok)

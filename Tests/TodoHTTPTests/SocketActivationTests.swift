@@ -7,6 +7,7 @@ import ChatKitProtocol
 import TodoCore
 import TodoHTTP
 import TodoStore
+import TodoTesting
 
 // MARK: - Inherited listening socket, /api/events and graceful shutdown
 
@@ -51,15 +52,20 @@ struct SocketActivationTests {
             #expect(health.hasPrefix("HTTP/1.1 200"))
 
             // Open the event stream, make a change, then shut down while it is open.
+            let subscribersBefore = h.store.subscriberCount
+            let delivered = SignalFlag()
             async let events: String = offPool {
                 let c = try RawHTTPConnection(port: port)
                 defer { c.close() }
                 c.send(RawHTTPConnection.request("GET", "/api/events", host: "127.0.0.1:\(port)", token: token))
-                return c.read(until: "\r\n0\r\n\r\n")
+                let head = c.read(until: "watch me")
+                delivered.set()
+                return head + c.read(until: "\r\n0\r\n\r\n")
             }
-            try await Task.sleep(for: .milliseconds(300))
+            // Change the store once the stream has subscribed; shut down once the change reached the client.
+            #expect(await waitUntil { h.store.subscriberCount > subscribersBefore }, "the event stream subscribed")
             _ = try await h.store.addTask(TaskDraft(title: "watch me"), for: try UserID("alice"), requestID: nil)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(await waitUntil { delivered.isSet }, "the change reached the client")
             await group.triggerGracefulShutdown()
             let stream = try await events
             #expect(stream.contains("text/event-stream"))

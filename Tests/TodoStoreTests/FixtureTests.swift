@@ -49,17 +49,41 @@ struct FixtureTests {
         }
     }
 
-    @Test("the fuzz seed corpus replays through the harness check")
+    @Test("every fuzz seed decodes to a record that round-trips canonically, or to a typed DecodeError")
     func fuzzCorpus() throws {
         let url = try #require(Bundle.module.url(forResource: "Fixtures/fuzz-corpus/record", withExtension: nil))
-        let files = try FileManager.default.contentsOfDirectory(atPath: url.path)
-        #expect(files.count >= 10)
-        var decoded = 0
+        let files = try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+        var replayed = 0, decoded = 0, rejected = 0
         for name in files {
             let bytes = try [UInt8](Data(contentsOf: url.appendingPathComponent(name)))
-            RecordCodec.fuzzCheck(bytes)
-            if (try? RecordCodec.decode(bytes)) != nil { decoded += 1 }
+            replayed += 1
+            do {
+                let record = try RecordCodec.decode(bytes)
+                decoded += 1
+                let encoded = RecordCodec.encode(record)
+                #expect(encoded.last == 0x0A, "\(name): encoding ends in a newline")
+                let line = Array(encoded.dropLast())
+                #expect(!line.contains(0x0A), "\(name): encoding is one line")
+                let again = try RecordCodec.decode(line)
+                #expect(again == record, "\(name): round trip keeps the record")
+                #expect(RecordCodec.encode(again) == encoded, "\(name): encoding is canonical")
+            } catch let error as RecordCodec.DecodeError {
+                rejected += 1
+                #expect(!error.reason.isEmpty, "\(name): a rejection says why")
+            }
+            // The recovery scanner cuts only on line boundaries, whatever the bytes.
+            for kind in [FileKind.tasks, .threads] {
+                let result = bytes.withUnsafeBufferPointer { LineScanner.scan($0, kind: kind) { _ in } }
+                switch result.outcome {
+                case .clean: break
+                case .tornTail(let offset, _), .corrupt(let offset, _, _):
+                    #expect(offset >= 0 && offset <= bytes.count && (offset == 0 || bytes[offset - 1] == 0x0A),
+                            "\(name): scanner offset \(offset) is on a line boundary")
+                }
+            }
         }
+        #expect(replayed == files.count && replayed >= 10, "the corpus was replayed")
+        #expect(decoded + rejected == replayed)
         #expect(decoded >= 10, "most seeds must be valid records so the fuzzer starts from real shapes")
     }
 }

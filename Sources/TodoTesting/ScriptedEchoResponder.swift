@@ -1,7 +1,10 @@
+public import ChatKitProtocol
+
 // MARK: - ScriptedEchoResponder
 
-/// A deterministic responder for conformance runs and benchmarks, no LLM involved
-/// (`TODOD_RESPONDER=scripted-echo`; test-only, never a default).
+/// A deterministic responder for router tests and `todo-bench chatkit-server`, no LLM involved.
+/// Test support only: the shipped `todod` always runs the real agent (CI's conformance run puts the agent
+/// in front of a scripted model server instead, `Tests/Browser/scripted_llm.py`).
 ///
 /// It follows the reference server's script (`../shared/chatkit/reference_server.py`, `--delay 0`):
 /// - `add <title>` → one `add_task` tool task (started, then finished), then
@@ -62,7 +65,7 @@ public struct ScriptedEchoResponder: Responder {
     }
 }
 
-extension String {
+private extension String {
     func trimmingWhitespace() -> String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
