@@ -27,11 +27,12 @@ struct HTTPTestHarness {
     let responder: any Responder
     let mcp: MCPHTTPEndpoint
 
-    static func make(responder: any Responder = ScriptedEchoResponder(), configuration: HTTPConfiguration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0), directory: String? = nil) async throws -> HTTPTestHarness {
+    /// - Parameter backend: the disk under the store (`SimulatedDisk` for fault injection).
+    static func make(responder: any Responder = ScriptedEchoResponder(), configuration: HTTPConfiguration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0), directory: String? = nil, backend: any StorageBackend = POSIXStorage()) async throws -> HTTPTestHarness {
         let dir = directory ?? (NSTemporaryDirectory() + "todod-http-\(UUID().uuidString)")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let store = try await Store.open(directory: dir, logger: logger)
+        let store = try await Store.open(directory: dir, backend: backend, logger: logger)
         let auth = try AuthService(secret: secret, clock: SystemWallClock())
         return HTTPTestHarness(directory: dir, store: store, auth: auth, configuration: configuration, responder: responder,
                                mcp: MCPHTTPEndpoint(repository: store, logger: logger))
