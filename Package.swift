@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "TodoAuth",
             dependencies: [
-                "TodoCore",
+                "TodoCore", "TodoStore",
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -178,6 +178,7 @@ let package = Package(
             dependencies: [
                 "TodoHTTP", "TodoAuth", "ChatKitProtocol", "TodoCore", "TodoTesting", "TodoStore", "TodoTools",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -8,6 +8,12 @@ public enum ChatKitWire {
     /// The key under which todod keeps tool-call details inside a stored workflow item (never sent).
     public static let toolsKey = "x_tools"
 
+    /// The key of the machine-readable tool badge on a workflow task: `{"name", "call_id", "state"}`, where
+    /// `state` is `running`, `done` or `error`. ChatKit's `custom` task has no such field; its models ignore
+    /// unknown keys, so clients that do not know it are unaffected. The UI reads the tool and its state from
+    /// here, never from the (human, translatable) title.
+    public static let toolBadgeKey = "todod_tool"
+
     /// Item types that are stored but never sent to a client.
     public static let hiddenTypes: Set<String> = ["hidden_context_item", "sdk_hidden_context"]
 
@@ -54,10 +60,25 @@ public enum ChatKitWire {
 
     /// The client form of a stored item: the payload minus todod's private keys, or nil for hidden items.
     /// - Parameter stored: the stored payload.
+    /// Workflows stored before tasks carried `toolBadgeKey` get it from the private tool records.
+    /// - Parameter stored: the stored payload.
     public static func clientItem(_ stored: JSONValue) -> JSONValue? {
         guard let type = stored["type"]?.stringValue, !hiddenTypes.contains(type) else { return nil }
         guard case .object(let fields) = stored, fields.contains(where: { $0.0 == toolsKey }) else { return stored }
-        return .object(fields.filter { $0.0 != toolsKey })
+        let item = JSONValue.object(fields.filter { $0.0 != toolsKey })
+        return withToolBadges(item, tools: stored[toolsKey]?.arrayValue ?? [])
+    }
+
+    /// Adds `toolBadgeKey` to the tasks of a workflow item that lack it, from the stored tool records (same order).
+    private static func withToolBadges(_ item: JSONValue, tools: [JSONValue]) -> JSONValue {
+        guard let workflow = item["workflow"], let tasks = workflow["tasks"]?.arrayValue,
+            tasks.contains(where: { $0[toolBadgeKey] == nil }) else { return item }
+        let upgraded = tasks.enumerated().map { index, task -> JSONValue in
+            guard task[toolBadgeKey] == nil, index < tools.count, let name = tools[index]["name"]?.stringValue else { return task }
+            let failed = tools[index]["is_error"]?.boolValue ?? false
+            return task.setting(toolBadgeKey, toolBadge(name: name, callID: tools[index]["call_id"]?.stringValue, state: failed ? .error : .done))
+        }
+        return item.setting("workflow", workflow.setting("tasks", .array(upgraded)))
     }
 
     /// A `user_message` item.
@@ -108,16 +129,38 @@ public enum ChatKitWire {
         ])
     }
 
+    /// The state a tool badge shows.
+    public enum ToolState: String, Sendable {
+        /// The call is in flight.
+        case running
+        /// The call returned a result.
+        case done
+        /// The call failed (or never returned before the turn ended).
+        case error
+    }
+
+    /// The machine-readable badge of a tool task (the value of `toolBadgeKey`).
+    /// - Parameters:
+    ///   - name: the tool's name (`add_task`, …), as the model called it.
+    ///   - callID: the model's call id, when known.
+    ///   - state: running, done or error.
+    public static func toolBadge(name: String, callID: String?, state: ToolState) -> JSONValue {
+        .obj(["name": .string(name), "call_id": callID.map { .string($0) }, "state": .string(state.rawValue)])
+    }
+
     /// A `custom` workflow task.
     /// - Parameters:
-    ///   - title: the task title.
+    ///   - title: the task title (for people; may change wording or language).
     ///   - content: the body (arguments while running, the result when done).
     ///   - running: `loading` vs `complete`.
     ///   - failed: whether the tool call failed.
-    public static func task(title: String, content: String, running: Bool, failed: Bool = false) -> JSONValue {
-        .obj([
+    ///   - tool: the tool's name and call id; adds the machine-readable `toolBadgeKey`.
+    public static func task(title: String, content: String, running: Bool, failed: Bool = false, tool: (name: String, callID: String)? = nil) -> JSONValue {
+        let state: ToolState = running ? .running : failed ? .error : .done
+        return .obj([
             "status_indicator": running ? "loading" : "complete", "type": "custom", "title": .string(title),
             "icon": failed ? nil : "check", "content": .string(content),
+            toolBadgeKey: tool.map { toolBadge(name: $0.name, callID: $0.callID, state: state) },
         ])
     }
 

@@ -22,6 +22,7 @@ public typealias ItemIDGenerator = @Sendable (_ prefix: String) -> String
 /// Text deltas open an `assistant_message` (added → content_part.added → text_delta* → content_part.done → done).
 /// Tool calls become tasks of one `workflow` item (added with the first task, `workflow.task.added` for more,
 /// `workflow.task.updated` when each finishes, `done` with a summary when text resumes or the turn ends).
+/// Every tool task carries `ChatKitWire.toolBadgeKey` (tool name, call id, running/done/error) for the UI.
 /// Items are persisted when they are done; a cancelled turn saves what was already streamed.
 public struct TurnTranslator: Sendable {
     private struct OpenMessage: Sendable { var id: String; var createdAt: Timestamp; var text: String }
@@ -77,7 +78,7 @@ public struct TurnTranslator: Sendable {
             out += closeMessage()
         case .toolStarted(let callID, let name, let arguments, let title):
             out += closeMessage()
-            let task = ChatKitWire.task(title: title, content: arguments, running: true)
+            let task = ChatKitWire.task(title: title, content: arguments, running: true, tool: (name, callID))
             let record = ToolRecord(callID: callID, name: name, arguments: arguments, result: nil, isError: false)
             if var wf = workflow {
                 wf.tasks.append(task)
@@ -93,7 +94,8 @@ public struct TurnTranslator: Sendable {
             guard var wf = workflow, let index = wf.tools.lastIndex(where: { $0.callID == callID && $0.result == nil }) else { return [] }
             wf.tools[index].result = result
             wf.tools[index].isError = isError
-            let task = ChatKitWire.task(title: title, content: isError ? "Error: \(result)" : result, running: false, failed: isError)
+            let task = ChatKitWire.task(
+                title: title, content: isError ? "Error: \(result)" : result, running: false, failed: isError, tool: (wf.tools[index].name, callID))
             wf.tasks[index] = task
             workflow = wf
             toolCalls.append((wf.tools[index].name, wf.tools[index].arguments, result, isError))
@@ -166,7 +168,9 @@ public struct TurnTranslator: Sendable {
         // Unfinished calls (cancelled or never answered) are shown as complete with a note.
         var tasks = wf.tasks
         for (i, tool) in wf.tools.enumerated() where tool.result == nil {
-            tasks[i] = ChatKitWire.task(title: tasks[i]["title"]?.stringValue ?? tool.name, content: "No result: the turn ended first.", running: false, failed: true)
+            tasks[i] = ChatKitWire.task(
+                title: tasks[i]["title"]?.stringValue ?? tool.name, content: "No result: the turn ended first.", running: false, failed: true,
+                tool: (tool.name, tool.callID))
         }
         let item = ChatKitWire.workflow(id: wf.id, threadID: threadID, createdAt: wf.createdAt, tasks: tasks, summary: summary, expanded: false)
         let tools = JSONValue.array(wf.tools.map { t in

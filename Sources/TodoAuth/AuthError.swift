@@ -1,12 +1,13 @@
 // MARK: - AuthError
 
-/// The one error type of `TodoAuth`: a rejected credential or an unusable secret.
+/// The one error type of `TodoAuth`: a rejected credential, an unusable secret or an unusable session file.
 public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Code: String, Sendable, Equatable {
         case unauthorized
         case weakSecret
         case secretFile
         case invalidCode
+        case sessionFile
     }
 
     private let code: Code
@@ -28,6 +29,10 @@ public struct AuthError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The secret file could not be read or written.
     /// - Parameter detail: path and errno text.
     public static func secretFile(_ detail: String) -> AuthError { AuthError(.secretFile, "auth secret file: \(detail)") }
+
+    /// The browser sessions file could not be read, decoded or written.
+    /// - Parameter detail: path and cause.
+    public static func sessionFile(_ detail: String) -> AuthError { AuthError(.sessionFile, "session file: \(detail)") }
 
     /// A one-time login code was unknown, used already or expired.
     public static let invalidCode = AuthError(.invalidCode, "the login code is invalid, used or expired")

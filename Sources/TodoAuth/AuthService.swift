@@ -1,4 +1,5 @@
 public import TodoCore
+public import TodoStore
 import JWTKit
 import Crypto
 import FoundationEssentials
@@ -21,7 +22,9 @@ struct TodoClaims: JWTPayload {
 ///
 /// Tokens carry `sub` (the `UserID`) and a required `exp`. Any algorithm other than HS256, a bad signature,
 /// an expired token or a missing/invalid `sub` is rejected with `AuthError.unauthorized`.
-/// Login codes are single use and valid for 60 s; sessions live in memory (a restart signs browsers out).
+/// Login codes are single use and valid for 60 s. Browser sessions last `sessionTTL`; with a `SessionFile`
+/// they survive a restart: the file holds only each cookie's HMAC-SHA256 under a key derived from the
+/// secret, and sign-in and sign-out are durable before they are answered.
 public actor AuthService {
     /// How long a one-time login code is valid, in seconds.
     public static let loginCodeTTL: Int64 = 60
@@ -34,30 +37,48 @@ public actor AuthService {
     private let clock: any WallClock
     private var codes: [String: (user: UserID, expires: Timestamp)] = [:]
     private var sessions: [String: (user: UserID, expires: Timestamp)] = [:]
+    /// The HMAC key for session digests, derived from `secret` (never the JWT key itself).
+    private let sessionKey: SymmetricKey
+    private let sessionFile: SessionFile?
+    private var sessionGeneration: UInt64 = 0
     /// Tokens already verified, with their `exp` (seconds): skips the HMAC and JSON work on repeat requests.
     private var verified: [String: (user: UserID, expires: Double)] = [:]
 
-    /// Builds the service from raw key bytes (tests; at least 32 bytes).
+    /// Builds the service from raw key bytes (at least 32 bytes).
     /// - Parameters:
     ///   - secret: the HMAC key.
     ///   - clock: the time source for codes, sessions and `exp`.
-    public init(secret: [UInt8], clock: any WallClock) throws {
+    ///   - sessionFile: where sessions are kept across restarts; nil keeps them in memory only. Its live
+    ///     sessions are loaded now (blocking read), expired ones dropped.
+    /// - Throws: `AuthError.weakSecret`, or `AuthError.sessionFile` when the file is unreadable.
+    public init(secret: [UInt8], clock: any WallClock, sessionFile: SessionFile? = nil) throws {
         guard secret.count >= 32 else { throw AuthError.weakSecret }
         self.secret = secret
         self.clock = clock
+        self.sessionKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("todod browser sessions v1".utf8), using: SymmetricKey(data: secret)))
+        self.sessionFile = sessionFile
+        let now = clock.now()
+        for stored in try sessionFile?.load() ?? [] {
+            let expires = Timestamp(millisecondsSinceEpoch: stored.expiresMs)
+            guard expires > now, let user = try? UserID(stored.user) else { continue }
+            sessions[stored.digest] = (user, expires)
+        }
     }
 
     /// Loads the secret: `environmentSecret` (`BETTER_AUTH_SECRET`) when set, else the 0600 file
-    /// `auth-secret` in `dataDirectory`, created with 32 random bytes on first start.
+    /// `auth-secret` in `dataDirectory`, created with 32 random bytes on first start. Browser sessions are
+    /// kept in `sessions.json` (0600) in `dataDirectory` on `storage`.
     /// - Parameters:
     ///   - dataDirectory: the daemon's data directory (must exist).
     ///   - environmentSecret: `BETTER_AUTH_SECRET`, if set and non-empty.
     ///   - clock: the time source.
-    public static func load(dataDirectory: String, environmentSecret: String?, clock: any WallClock) throws -> AuthService {
+    ///   - storage: the disk under the data directory.
+    public static func load(dataDirectory: String, environmentSecret: String?, clock: any WallClock, storage: any StorageBackend = POSIXStorage()) throws -> AuthService {
+        let file = SessionFile(directory: dataDirectory, backend: storage)
         if let env = environmentSecret, !env.isEmpty {
-            return try AuthService(secret: Array(env.utf8), clock: clock)
+            return try AuthService(secret: Array(env.utf8), clock: clock, sessionFile: file)
         }
-        return try AuthService(secret: try SecretFile.loadOrCreate(in: dataDirectory), clock: clock)
+        return try AuthService(secret: try SecretFile.loadOrCreate(in: dataDirectory), clock: clock, sessionFile: file)
     }
 
     private func ensureKeys() async {
@@ -123,34 +144,68 @@ public actor AuthService {
         return code
     }
 
-    /// Redeems a login code (once) for a new session.
+    /// Redeems a login code (once) for a new session, saved durably before it is returned.
     /// - Parameter code: the code from the `/login#<code>` URL.
     /// - Returns: the session id (for the cookie), its user and its lifetime in seconds.
-    /// - Throws: `AuthError.invalidCode` when unknown, used or expired.
-    public func redeemLoginCode(_ code: String) throws -> (sessionID: String, user: UserID, maxAge: Int64) {
+    /// - Throws: `AuthError.invalidCode` when unknown, used or expired; `AuthError.sessionFile` when the
+    ///   session could not be saved (it is then not valid either).
+    public func redeemLoginCode(_ code: String) async throws -> (sessionID: String, user: UserID, maxAge: Int64) {
         purge()
         guard let entry = codes.removeValue(forKey: Self.digest(code)) else { throw AuthError.invalidCode }
         guard entry.expires > clock.now() else { throw AuthError.invalidCode }
         let session = Self.randomToken()
-        sessions[Self.digest(session)] = (entry.user, Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + Self.sessionTTL * 1000))
+        let key = sessionDigest(session)
+        sessions[key] = (entry.user, Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + Self.sessionTTL * 1000))
+        do {
+            try await persistSessions()
+        } catch {
+            sessions.removeValue(forKey: key)
+            throw error
+        }
         return (session, entry.user, Self.sessionTTL)
     }
 
-    /// The user of a live session, or nil.
+    /// The user of a live session, or nil (unknown, signed out or expired).
     /// - Parameter sessionID: the cookie value.
     public func user(forSession sessionID: String) -> UserID? {
-        guard let entry = sessions[Self.digest(sessionID)] else { return nil }
+        let key = sessionDigest(sessionID)
+        guard let entry = sessions[key] else { return nil }
         guard entry.expires > clock.now() else {
-            sessions.removeValue(forKey: Self.digest(sessionID))
+            sessions.removeValue(forKey: key)
             return nil
         }
         return entry.user
     }
 
-    /// Ends a session (sign-out). Unknown ids are ignored.
+    /// Ends a session (sign-out), durably. Unknown ids are ignored.
     /// - Parameter sessionID: the cookie value.
-    public func endSession(_ sessionID: String) {
-        sessions.removeValue(forKey: Self.digest(sessionID))
+    /// - Throws: `AuthError.sessionFile` when the revocation could not be saved (the session is already
+    ///   refused until the next restart).
+    public func endSession(_ sessionID: String) async throws {
+        guard sessions.removeValue(forKey: sessionDigest(sessionID)) != nil else { return }
+        try await persistSessions()
+    }
+
+    /// How many live sessions are held (tests and status).
+    public var sessionCount: Int {
+        let now = clock.now()
+        return sessions.values.filter { $0.expires > now }.count
+    }
+
+    /// Writes every live session to the session file (no-op without one).
+    private func persistSessions() async throws {
+        guard let sessionFile else { return }
+        let now = clock.now()
+        sessionGeneration += 1
+        let snapshot = sessions.filter { $0.value.expires > now }
+            .map { StoredSession(digest: $0.key, user: $0.value.user.rawValue, expiresMs: $0.value.expires.millisecondsSinceEpoch) }
+            .sorted { $0.digest < $1.digest }
+        try await sessionFile.save(snapshot, generation: sessionGeneration)
+    }
+
+    /// The keyed digest a session is stored under: HMAC-SHA256 of the cookie value with `sessionKey`.
+    private func sessionDigest(_ sessionID: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array(sessionID.utf8), using: sessionKey).map { hexByte($0) }.joined()
     }
 
     private func purge() {
@@ -164,7 +219,7 @@ public actor AuthService {
         return (0..<32).map { _ in hexByte(UInt8.random(in: 0...255, using: &rng)) }.joined()
     }
 
-    /// Codes and sessions are stored by SHA-256, so lookups never compare secrets byte by byte.
+    /// Codes are stored by SHA-256 (sessions by a keyed digest), so lookups never compare secrets byte by byte.
     private static func digest(_ token: String) -> String {
         SHA256.hash(data: Array(token.utf8)).map { hexByte($0) }.joined()
     }

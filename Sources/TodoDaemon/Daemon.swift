@@ -127,7 +127,8 @@ public final class Daemon: Sendable {
         let auth: AuthService
         do {
             auth = try AuthService.load(
-                dataDirectory: configuration.dataDirectory, environmentSecret: context.environment["BETTER_AUTH_SECRET"], clock: context.clock)
+                dataDirectory: configuration.dataDirectory, environmentSecret: context.environment["BETTER_AUTH_SECRET"], clock: context.clock,
+                storage: context.storage)
         } catch {
             throw DaemonError.startup("cannot set up authentication: \(error)")
         }

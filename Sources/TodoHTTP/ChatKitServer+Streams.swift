@@ -19,7 +19,7 @@ extension ChatKitServer {
         return TurnPermit(limiter: limiter, user: user)
     }
 
-    /// `threads.create`: thread.created, the user message, stream_options, the response.
+    /// `threads.create`: thread.created (once the thread and message are saved), the user message, stream_options, the response.
     func createThread(input: UserMessageInput, user: UserID) async throws -> ChatKitStream {
         let permit = try await permit(input, user: user)
         let now = clock.now()
@@ -28,8 +28,8 @@ extension ChatKitServer {
         let server = self
         return ChatKitStream { emit in
             defer { permit.release() }
-            // thread.created goes out first; the thread and message are durable before the message's `done`.
-            emit(ChatKitWire.threadEvent("thread.created", thread: ChatKitWire.thread(id: thread.id, createdAt: thread.createdAt, payload: ChatKitWire.threadPayload(title: nil))))
+            // The thread and its first message are durable before anything names them: a client never sees a
+            // `thread.created` for a thread that a crash or a failed write would lose.
             do {
                 try await server.threads.saveThread(thread, for: user)
                 try await server.save(message, user: user)
@@ -38,6 +38,7 @@ extension ChatKitServer {
                 emit(ChatKitWire.error(code: "stream.error", message: "The message could not be saved.", allowRetry: true))
                 return
             }
+            emit(ChatKitWire.threadEvent("thread.created", thread: ChatKitWire.thread(id: thread.id, createdAt: thread.createdAt, payload: ChatKitWire.threadPayload(title: nil))))
             emit(ChatKitWire.itemEvent("thread.item.done", item: message))
             emit(ChatKitWire.streamOptions)
             let turn = ResponderInput(user: user, threadID: thread.id, isNewThread: true, history: [], message: input.text)

@@ -23,9 +23,14 @@ extension HTTPServer {
             let body = try await jsonBody(&request, 4096)
             guard let code = body["code"]?.stringValue, !code.isEmpty else { throw HTTPAPIError.validation(field: "code", "`code` is required") }
             let session: (sessionID: String, user: UserID, maxAge: Int64)
-            do { session = try await auth.redeemLoginCode(code) } catch { throw HTTPAPIError.unauthorized("the login code is invalid, used or expired") }
-            let cookie = "\(SecurityMiddleware.cookieName)=\(session.sessionID); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(session.maxAge)"
-            return jsonResponse(.obj(["user": .string(session.user.rawValue)]), headers: [.setCookie: cookie, .cacheControl: "no-store"])
+            do {
+                session = try await auth.redeemLoginCode(code)
+            } catch let error as AuthError where error.isUnauthorized {
+                throw HTTPAPIError.unauthorized("the login code is invalid, used or expired")
+            }
+            var response = jsonResponse(.obj(["user": .string(session.user.rawValue)]), headers: [.cacheControl: "no-store"])
+            response.setCookie(sessionCookie(session.sessionID, maxAge: Int(session.maxAge)))
+            return response
         }
         router.get("/api/session") { _, context -> Response in
             let user = try context.requireUser()
@@ -33,9 +38,15 @@ extension HTTPServer {
         }
         router.post("/api/session/logout") { _, context -> Response in
             _ = try context.requireUser()
-            if let session = context.sessionID { await auth.endSession(session) }
-            let cookie = "\(SecurityMiddleware.cookieName)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
-            return jsonResponse(.object([]), headers: [.setCookie: cookie])
+            if let session = context.sessionID { try await auth.endSession(session) }
+            var response = jsonResponse(.object([]))
+            response.setCookie(sessionCookie("", maxAge: 0))
+            return response
         }
+    }
+
+    /// The session cookie: HttpOnly, SameSite=Strict, for the whole site; `maxAge` 0 deletes it.
+    private static func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: SecurityMiddleware.cookieName, value: value, maxAge: maxAge, path: "/", httpOnly: true, sameSite: .strict)
     }
 }

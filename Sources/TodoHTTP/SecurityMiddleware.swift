@@ -64,15 +64,10 @@ struct SecurityMiddleware: RouterMiddleware {
         return origin == "http://" + host
     }
 
-    /// The session cookie's value, if present.
+    /// The session cookie's value, if present and not empty (Hummingbird parses the `Cookie` headers).
     static func sessionCookie(_ request: Request) -> String? {
-        for header in request.headers[values: .cookie] {
-            for part in header.split(separator: ";") {
-                let kv = part.trimmingPrefix(" ")
-                if kv.hasPrefix(cookieName + "=") { return String(kv.dropFirst(cookieName.count + 1)) }
-            }
-        }
-        return nil
+        guard let value = request.cookies[cookieName]?.value, !value.isEmpty else { return nil }
+        return value
     }
 }
 

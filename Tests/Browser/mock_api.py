@@ -365,12 +365,14 @@ class Handler(BaseHTTPRequestHandler):
                 reply = "The model service is back." if low == "back" else "I can add, list, complete, update and delete your tasks. " * (8 if "slowly" in low else 1)
             if tool:
                 wid = new_id("wf")
-                task = {"type": "custom", "title": titles[0], "status_indicator": "loading", "content": "{}"}
+                badge = {"name": tool, "call_id": new_id("call"), "state": "running"}
+                task = {"type": "custom", "title": titles[0], "status_indicator": "loading", "content": "{}", "todod_tool": badge}
                 wf = {"id": wid, "thread_id": tid, "created_at": now(), "type": "workflow", "workflow": {"type": "custom", "tasks": [], "expanded": False}}
                 self.sse({"type": "thread.item.added", "item": wf})
                 self.sse({"type": "thread.item.updated", "item_id": wid, "update": {"type": "workflow.task.added", "task_index": 0, "task": task}})
                 time.sleep(0.1)
-                done_task = {**task, "title": titles[1], "status_indicator": "complete", "content": result}
+                state = "error" if result.startswith("Error") else "done"
+                done_task = {**task, "title": titles[1], "status_indicator": "complete", "content": result, "todod_tool": {**badge, "state": state}}
                 self.sse({"type": "thread.item.updated", "item_id": wid, "update": {"type": "workflow.task.updated", "task_index": 0, "task": done_task}})
                 wf["workflow"]["tasks"] = [done_task]
                 self.sse({"type": "thread.item.done", "item": wf})

@@ -1,6 +1,6 @@
 """Unit checks of the UI's pure modules, run inside Chromium on the served assets:
 the Markdown renderer never lets markup through, the SSE decoder copes with any split,
-updates apply like the protocol says, tool names come back from workflow task titles,
+updates apply like the protocol says, tool names and states come from the tasks' todod_tool badges,
 and the page works under the strict Content-Security-Policy."""
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def test_sse_decoder_handles_any_split(page):
     assert result == ['[{"event":"message","data":"{\\"a\\":1}"},{"event":"message","data":"{\\"b\\":\\n2}"},{"event":"x","data":"three"}]']
 
 
-def test_item_updates_and_tool_names(page):
+def test_item_updates_and_tool_badges(page):
     result = page.evaluate("""async () => {
         const k = await import('/assets/chatkit.js');
         let item = { id: 'm', type: 'assistant_message', content: [] };
@@ -81,25 +81,29 @@ def test_item_updates_and_tool_names(page):
         item = k.applyUpdate(item, { type: 'assistant_message.content_part.text_delta', content_index: 0, delta: 'lo' });
         const streamed = k.itemText(item);
         item = k.applyUpdate(item, { type: 'assistant_message.content_part.done', content_index: 0, content: { type: 'output_text', text: 'Hello!', annotations: [] } });
+        const badge = (name, state) => ({ name, call_id: 'c1', state });
         let wf = { id: 'w', type: 'workflow', workflow: { type: 'custom', tasks: [] } };
-        wf = k.applyUpdate(wf, { type: 'workflow.task.added', task_index: 0, task: { type: 'custom', title: "Adding task 'X'", status_indicator: 'loading' } });
-        wf = k.applyUpdate(wf, { type: 'workflow.task.updated', task_index: 0, task: { type: 'custom', title: "Added task 'X'", status_indicator: 'complete', content: '{}' } });
-        const titles = ["Adding task 'X'", 'Listed 3 tasks', 'Listing tasks', 'Completed task', 'Could not delete task',
-                        'Updated task', "Unknown tool 'frobnicate'", 'Called weather_now'];
+        wf = k.applyUpdate(wf, { type: 'workflow.task.added', task_index: 0, task: { type: 'custom', title: "Adding task 'X'", status_indicator: 'loading', todod_tool: badge('add_task', 'running') } });
+        const running = k.badgeFromTask(wf.workflow.tasks[0]);
+        wf = k.applyUpdate(wf, { type: 'workflow.task.updated', task_index: 0, task: { type: 'custom', title: "Added task 'X'", status_indicator: 'complete', content: '{}', todod_tool: badge('add_task', 'done') } });
         return {
-            streamed, final: k.itemText(item), tasks: wf.workflow.tasks.length,
+            streamed, final: k.itemText(item), tasks: wf.workflow.tasks.length, running,
             badge: k.badgeFromTask(wf.workflow.tasks[0]),
-            failed: k.badgeFromTask({ type: 'custom', title: 'Could not add task', status_indicator: 'complete', content: 'Error: title is required' }).state,
-            running: k.badgeFromTask({ type: 'custom', title: 'Listing tasks', status_indicator: 'loading' }).state,
-            names: titles.map((title) => k.toolName({ title })),
+            // The title is for people: another wording or language changes neither the tool nor its state.
+            translated: k.badgeFromTask({ type: 'custom', title: 'Aufgabe hinzugefügt', status_indicator: 'complete', content: 'Fehler', todod_tool: badge('add_task', 'error') }),
+            englishLooking: k.badgeFromTask({ type: 'custom', title: 'Could not delete task', status_indicator: 'complete', content: 'Error: x', todod_tool: badge('list_tasks', 'done') }),
+            // A task without todod's badge (another ChatKit server): its title, and ChatKit's status_indicator.
+            foreign: [k.badgeFromTask({ type: 'custom', title: 'Searching', status_indicator: 'loading' }),
+                      k.badgeFromTask({ type: 'custom', title: 'Could not add task', status_indicator: 'complete' })].map((b) => [b.tool, b.state]),
         };
     }""")
     assert result["streamed"] == "Hello" and result["final"] == "Hello!"
     assert result["tasks"] == 1
+    assert result["running"] == {"tool": "add_task", "title": "Adding task 'X'", "state": "running", "detail": ""}
     assert result["badge"] == {"tool": "add_task", "title": "Added task 'X'", "state": "done", "detail": "{}"}
-    assert result["failed"] == "error" and result["running"] == "running"
-    assert result["names"] == ["add_task", "list_tasks", "list_tasks", "complete_task", "delete_task", "update_task",
-                               "frobnicate", "weather_now"]
+    assert result["translated"] == {"tool": "add_task", "title": "Aufgabe hinzugefügt", "state": "error", "detail": "Fehler"}
+    assert result["englishLooking"]["tool"] == "list_tasks" and result["englishLooking"]["state"] == "done"
+    assert result["foreign"] == [["Searching", "running"], ["Could not add task", "done"]]
 
 
 def test_pages_send_a_strict_csp_and_have_no_inline_script(page, backend):

@@ -36,6 +36,44 @@ struct TurnTranslatorTests {
         #expect(t.fullText == "Added task \"buy milk\" to your list. Anything else?")
     }
 
+    @Test("Every tool task carries its tool name and state (running → done / error) whatever its title says")
+    func toolBadges() throws {
+        var t = Self.make()
+        let now = Timestamp(millisecondsSinceEpoch: 0)
+        let key = ChatKitWire.toolBadgeKey
+        var out = t.apply(.toolStarted(callID: "c1", name: "add_task", arguments: "{}", title: "Aufgabe wird angelegt"), now: now)
+        #expect(Self.events(out)[0]["item"]?["workflow"]?["tasks"]?.arrayValue?.first?[key] == .obj(["name": "add_task", "call_id": "c1", "state": "running"]))
+        out = t.apply(.toolStarted(callID: "c2", name: "list_tasks", arguments: "{}", title: "Could not add task"), now: now)
+        #expect(Self.events(out)[0]["update"]?["task"]?[key]?["state"] == "running")
+        out = t.apply(.toolFinished(callID: "c1", title: "Erledigt", result: "{}", isError: false), now: now)
+        #expect(Self.events(out)[0]["update"]?["task"]?[key] == .obj(["name": "add_task", "call_id": "c1", "state": "done"]))
+        _ = t.apply(.toolStarted(callID: "c3", name: "delete_task", arguments: "{}", title: "Deleted task"), now: now)
+        out = t.apply(.toolFinished(callID: "c2", title: "Listed 3 tasks", result: "boom", isError: true), now: now)
+        #expect(Self.events(out)[0]["update"]?["task"]?[key]?["state"] == "error")
+        out = t.finish()
+        let tasks = try #require(Self.events(out).last?["item"]?["workflow"]?["tasks"]?.arrayValue)
+        #expect(tasks.map { $0[key]?["name"]?.stringValue } == ["add_task", "list_tasks", "delete_task"])
+        #expect(tasks.map { $0[key]?["state"]?.stringValue } == ["done", "error", "error"], "an unanswered call ends as an error")
+    }
+
+    @Test("A workflow stored before tool badges gets them from its private tool records when sent")
+    func legacyWorkflowGetsBadges() throws {
+        let created = Timestamp(millisecondsSinceEpoch: 0)
+        let legacyTask = JSONValue.obj(["status_indicator": "complete", "type": "custom", "title": "Added task 'X'", "content": "{}"])
+        let stored = ChatKitWire.workflow(id: "wf_1", threadID: "thr_1", createdAt: created, tasks: [legacyTask, legacyTask], summary: nil, expanded: false)
+            .setting(ChatKitWire.toolsKey, .array([
+                .obj(["call_id": "c1", "name": "add_task", "arguments": "{}", "result": "{}", "is_error": false]),
+                .obj(["call_id": "c2", "name": "complete_task", "arguments": "{}", "result": "no", "is_error": true]),
+            ]))
+        let sent = try #require(ChatKitWire.clientItem(stored))
+        #expect(sent[ChatKitWire.toolsKey] == nil)
+        let tasks = try #require(sent["workflow"]?["tasks"]?.arrayValue)
+        #expect(tasks.map { $0[ChatKitWire.toolBadgeKey] } == [
+            .obj(["name": "add_task", "call_id": "c1", "state": "done"]), .obj(["name": "complete_task", "call_id": "c2", "state": "error"]),
+        ])
+        #expect(tasks[0]["title"]?.stringValue == "Added task 'X'")
+    }
+
     @Test("Cancel saves the partial message silently; error closes items then reports; later events are ignored")
     func cancelAndError() {
         var t = Self.make()

@@ -69,6 +69,20 @@ struct ChatKitEndToEndTests {
             .flatMap { $0.compactMap { $0["title"] as? String } }
     }
 
+    /// The `todod_tool` badges (`name:state`) of every workflow task event in a stream, in order: the running
+    /// task as added, then as updated, then in the done item.
+    static func toolBadges(_ events: [[String: Any]]) -> [String] {
+        events.flatMap { event -> [[String: Any]] in
+            if let update = event["update"] as? [String: Any], let task = update["task"] as? [String: Any] { return [task] }
+            if event["type"] as? String == "thread.item.added" || event["type"] as? String == "thread.item.done",
+                let tasks = ((event["item"] as? [String: Any])?["workflow"] as? [String: Any])?["tasks"] as? [[String: Any]] { return tasks }
+            return []
+        }.map { task in
+            let badge = task[ChatKitWire.toolBadgeKey] as? [String: Any]
+            return "\(badge?["name"] as? String ?? "-"):\(badge?["state"] as? String ?? "-")"
+        }
+    }
+
     @Test("Add a task called Meeting prep / What's left? / Mark it done, seen over REST, with workflow items")
     func conversation() async throws {
         let f = try await AgentFixture.make()
@@ -81,6 +95,7 @@ struct ChatKitEndToEndTests {
             #expect(first.status == .ok)
             let events = Self.events(first)
             #expect(Self.workflowTitles(events) == ["Added task 'Meeting prep'"])
+            #expect(Self.toolBadges(events) == ["add_task:running", "add_task:done", "add_task:done"], "the UI reads these, not the titles")
             let thread = try #require((events.first?["thread"] as? [String: Any])?["id"] as? String)
 
             let rest = try await client.execute(uri: "/api/tasks", method: .get, headers: [.authorization: "Bearer \(token)"])
@@ -89,9 +104,11 @@ struct ChatKitEndToEndTests {
 
             let second = Self.events(try await Self.post(client, Self.add(thread, "What's left?"), token: token))
             #expect(Self.workflowTitles(second) == ["Listed 1 task"])
+            #expect(Self.toolBadges(second).last == "list_tasks:done")
 
             let third = Self.events(try await Self.post(client, Self.add(thread, "Mark it done"), token: token))
             #expect(Self.workflowTitles(third) == ["Completed task 'Meeting prep'"])
+            #expect(Self.toolBadges(third).last == "complete_task:done")
             let done = try await client.execute(uri: "/api/tasks?status=completed", method: .get, headers: [.authorization: "Bearer \(token)"])
             #expect((Self.json(done) as? [[String: Any]])?.count == 1)
 

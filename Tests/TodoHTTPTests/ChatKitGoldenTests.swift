@@ -28,6 +28,11 @@ struct ChatKitGoldenTests {
             let got = response.events.map(normalized)
             #expect(got.count == expected.count)
             for (g, e) in zip(got, expected) { #expect(g == e, "\(g.text)\n!=\n\(e.text)") }
+            // Beyond the reference: each tool task names its tool and state for the UI.
+            let done = try #require(response.events.first { $0["type"]?.stringValue == "thread.item.done" && $0["item"]?["type"]?.stringValue == "workflow" })
+            let badge = try #require(done["item"]?["workflow"]?["tasks"]?.arrayValue?.first?[ChatKitWire.toolBadgeKey])
+            #expect(badge["name"]?.stringValue == "add_task")
+            #expect(badge["state"]?.stringValue == "done")
         }
     }
 

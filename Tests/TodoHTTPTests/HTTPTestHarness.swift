@@ -28,11 +28,12 @@ struct HTTPTestHarness {
     let responder: any Responder
     let mcp: MCPHTTPEndpoint
 
-    static func make(responder: any Responder = ScriptedEchoResponder(), configuration: HTTPConfiguration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0), directory: String? = nil) async throws -> HTTPTestHarness {
+    /// - Parameter backend: the disk under the store (`SimulatedDisk` for fault injection).
+    static func make(responder: any Responder = ScriptedEchoResponder(), configuration: HTTPConfiguration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0), directory: String? = nil, backend: any StorageBackend = POSIXStorage()) async throws -> HTTPTestHarness {
         let dir = directory ?? (NSTemporaryDirectory() + "todod-http-\(UUID().uuidString)")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let store = try await Store.open(directory: dir, logger: logger)
+        let store = try await Store.open(directory: dir, backend: backend, logger: logger)
         let auth = try AuthService(secret: secret, clock: SystemWallClock())
         return HTTPTestHarness(directory: dir, store: store, auth: auth, configuration: configuration, responder: responder,
                                mcp: MCPHTTPEndpoint(repository: store, logger: logger))
@@ -91,11 +92,12 @@ extension TestResponse {
 
 // MARK: - Normalization for golden comparisons
 
-/// Replaces ids and timestamps by placeholders so streams from different runs compare equal.
+/// Replaces ids and timestamps by placeholders so streams from different runs compare equal, and drops
+/// todod's tool badge (`ChatKitWire.toolBadgeKey`), an extension the reference captures do not have.
 func normalized(_ value: JSONValue) -> JSONValue {
     switch value {
     case .object(let fields):
-        return .object(fields.map { key, v in
+        return .object(fields.filter { $0.0 != ChatKitWire.toolBadgeKey }.map { key, v in
             switch key {
             case "id", "item_id", "thread_id", "after", "call_id": return (key, v.stringValue.map { .string(String($0.prefix { $0 != "_" }) + "_*") } ?? v)
             case "created_at": return (key, "*")

@@ -103,40 +103,33 @@ export function applyUpdate(item, update) {
   }
 }
 
-// The agent's task titles name the action ("Adding task 'X'", "Listed 3 tasks", "Could not
-// complete task"); ChatKit's custom task has no tool-name field, so the tool is read back from
-// the verb. A `tool` or `name` field on the task, when a server sends one, wins.
-const TOOL_VERBS = [
-  [/^(adding|added|could not add)\b/i, "add_task"],
-  [/^(listing|listed|could not list)\b/i, "list_tasks"],
-  [/^(completing|completed|could not complete)\b/i, "complete_task"],
-  [/^(deleting|deleted|could not delete)\b/i, "delete_task"],
-  [/^(updating|updated|could not update)\b/i, "update_task"],
-  [/^(calling|called|unknown tool)\s+'?([\w.-]+)/i, null],
-];
+// MARK: - Tool badges
 
-/** The tool name behind a workflow task. */
+/**
+ * The key of todod's machine-readable badge on a workflow task: {name, call_id, state} with state
+ * "running" | "done" | "error" (ChatKitWire.toolBadgeKey). Titles are for people and may change
+ * wording or language, so nothing here reads them for meaning.
+ */
+export const TOOL_BADGE_KEY = "todod_tool";
+
+const STATES = new Set(["running", "done", "error"]);
+
+/** The tool name behind a workflow task: the badge's name; for a task without one, its title (or "tool"). */
 export function toolName(task) {
-  if (typeof task?.tool === "string") return task.tool;
-  if (typeof task?.name === "string") return task.name;
-  const title = String(task?.title ?? "");
-  for (const [pattern, tool] of TOOL_VERBS) {
-    const m = title.match(pattern);
-    if (m) return tool ?? m[2];
-  }
-  return (title.match(/\b([a-z]+_[a-z_]+)\b/) || [])[1] || title || "tool";
+  const badge = task?.[TOOL_BADGE_KEY];
+  if (typeof badge?.name === "string" && badge.name) return badge.name;
+  return String(task?.title ?? "") || "tool";
 }
 
 /**
  * A tool-call badge description from one workflow task: tool, human title, state
- * (running / done / error) and the result or error text.
+ * (running / done / error) and the result or error text. The state comes from the badge, or for
+ * a task without one from ChatKit's own status_indicator (loading = running, else done).
  */
 export function badgeFromTask(task) {
   const title = String(task?.title ?? "");
   const content = typeof task?.content === "string" ? task.content : "";
-  const failed = /^error\b/i.test(content) || /^(could not|unknown tool)\b/i.test(title) || task?.status === "error";
-  let state = "done";
-  if (task?.status_indicator === "loading") state = "running";
-  else if (failed) state = "error";
+  const declared = task?.[TOOL_BADGE_KEY]?.state;
+  const state = STATES.has(declared) ? declared : task?.status_indicator === "loading" ? "running" : "done";
   return { tool: toolName(task), title, state, detail: content };
 }
