@@ -11,9 +11,7 @@ extension HTTPServer {
             var request = request
             let user = try context.requireUser()
             let body = try await request.collectLimited(maxBody)
-            let outcome: ChatKitOutcome
-            do { outcome = try await chatkit.handle(body: body, user: user) } catch { throw mapped(error) }
-            switch outcome {
+            switch try await chatkit.handle(body: body, user: user) {
             case .json(let value):
                 return jsonResponse(value)
             case .stream(let stream):
@@ -34,10 +32,7 @@ extension HTTPServer {
                 guard let s = c.stringValue else { throw HTTPAPIError.validation(field: "conversation_id", "`conversation_id` must be a string") }
                 conversationID = s
             }
-            do {
-                let result = try await chatkit.legacyChat(message: message, conversationID: conversationID, user: user)
-                return jsonResponse(result)
-            } catch { throw mapped(error) }
+            return jsonResponse(try await chatkit.legacyChat(message: message, conversationID: conversationID, user: user))
         }
     }
 
