@@ -118,6 +118,26 @@ struct OpenAPIContractTests {
         #expect(TaskFieldContract.notBlankPattern.hasPrefix(#"[^\u0009-\u000D\u0020"#))
     }
 
+    @Test("The Task schema describes what the routes encode a TaskItem to, with and without a description")
+    func taskSchemaMatchesEncoding() async throws {
+        let schema = try #require(OpenAPIDocument.document["components"]?["schemas"]?["Task"])
+        let properties = Set((schema["properties"]?.objectValue ?? []).map(\.0))
+        let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let h = try await HTTPTestHarness.make()
+        let token = try await h.token()
+        try await h.test { client in
+            for body in [#"{"title":"Buy milk"}"#, #"{"title":"Buy milk","description":"2 l / semi"}"#] {
+                let created = try await client.call("/api/tasks", .post, token: token, body: body)
+                #expect(created.headers[.contentType] == "application/json")
+                let keys = Set((created.json.objectValue ?? []).map(\.0))
+                #expect(required.isSubset(of: keys), "missing: \(required.subtracting(keys))")
+                #expect(keys.isSubset(of: properties), "undocumented: \(keys.subtracting(properties))")
+                #expect(created.json["created_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:)) != nil)
+            }
+            #expect(try await client.call("/api/tasks", .get, token: token).text.contains(#""2 l / semi""#), "slashes are not escaped")
+        }
+    }
+
     @Test("Values at the schema's limits are accepted and one past them refused with 422 naming the field")
     func limitsMatchSchema() async throws {
         let h = try await HTTPTestHarness.make()
