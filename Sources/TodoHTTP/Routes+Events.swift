@@ -24,7 +24,7 @@ extension HTTPServer {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         let encoder = JSONEncoder()
-                        encoder.outputFormatting = [.withoutEscapingSlashes]
+                        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                         for await change in tasks.changes(for: user) {
                             let event = try encoder.encode(TaskEvent(kind: change.kind, task: change.task))
                             continuation.yield(Array("event: task\ndata: ".utf8) + event + [0x0A, 0x0A])
