@@ -53,7 +53,8 @@ token="$("$BIN/todoctl" token --socket "$tmp/ctl.sock")"
 
 echo "==> schemathesis $("$VENV/bin/st" --version 2>&1 | tail -1) --checks all against $base/api/openapi.json" >&2
 status=0
-"$VENV/bin/st" --config-file "$HERE/schemathesis.toml" run "$base/api/openapi.json" \
+# From the temp dir: schemathesis keeps its example database (.schemathesis/) in the working directory.
+(cd "$tmp" && "$VENV/bin/st" --config-file "$HERE/schemathesis.toml" run "$base/api/openapi.json" \
     --header "Authorization: Bearer $token" \
     --checks all \
     --max-examples "${ST_MAX_EXAMPLES:-25}" \
@@ -62,7 +63,7 @@ status=0
     --exclude-path /api/events --exclude-path /api/chat \
     ${ST_SEED:+--seed "$ST_SEED"} \
     --no-color --output-truncate false \
-    --report junit --report-dir "$tmp/report" || status=$?
+    --report junit --report-dir "$tmp/report") || status=$?
 if [ "$status" -ne 0 ]; then
     echo "openapi: schemathesis failed (exit $status); todod's log:" >&2
     tail -n 40 "$tmp/todod.log" >&2
