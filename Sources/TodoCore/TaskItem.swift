@@ -156,10 +156,13 @@ public enum TaskRules {
         return t.isEmpty ? nil : t
     }
 
+    /// Drops leading and trailing Unicode `White_Space` scalars (scalar by scalar, so a space carrying a combining
+    /// mark keeps the mark: a title is blank exactly when it has no scalar outside `White_Space`, which is what
+    /// the HTTP contract's pattern says).
     static func trim(_ s: String) -> String {
-        var sub = Substring(s)
-        while let f = sub.first, f.isWhitespace { sub.removeFirst() }
-        while let l = sub.last, l.isWhitespace { sub.removeLast() }
-        return String(sub)
+        var sub = Substring(s).unicodeScalars
+        while let f = sub.first, f.properties.isWhitespace { sub.removeFirst() }
+        while let l = sub.last, l.properties.isWhitespace { sub.removeLast() }
+        return String(Substring(sub))
     }
 }

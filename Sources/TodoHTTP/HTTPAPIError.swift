@@ -50,6 +50,29 @@ public struct HTTPAPIError: HTTPResponseError, Sendable, CustomStringConvertible
     /// 503: the assistant could not answer (legacy `/api/chat`).
     public static func assistantUnavailable(_ message: String) -> HTTPAPIError { HTTPAPIError(.serviceUnavailable, "assistant_error", message) }
 
+    /// 405 with `Allow` naming the methods the path serves.
+    public static func methodNotAllowed(_ method: String, allow: [String]) -> HTTPAPIError {
+        HTTPAPIError(.methodNotAllowed, "method_not_allowed", "\(method) is not served here; use \(allow.joined(separator: ", "))",
+                     headers: [.allow: allow.joined(separator: ", ")])
+    }
+    /// 500: detail only in the log.
+    public static let internalError = HTTPAPIError(.internalServerError, "internal_error", "internal error (see the server log)")
+
+    /// Hummingbird's own error, with our JSON body.
+    /// - Parameter error: the error.
+    public static func from(_ error: HTTPError) -> HTTPAPIError {
+        let code = switch error.status.code {
+        case 400: "invalid_request"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
+        case 500...: "internal_error"
+        default: "http_\(error.status.code)"
+        }
+        return HTTPAPIError(error.status, code, error.body ?? error.status.reasonPhrase, headers: error.headers)
+    }
+
     /// Maps a domain, ChatKit or auth error; nil for anything else (a bare 500, detail only in the log).
     /// - Parameter error: the error.
     public static func from(_ error: any Error) -> HTTPAPIError? {
@@ -81,6 +104,3 @@ public struct HTTPAPIError: HTTPResponseError, Sendable, CustomStringConvertible
 
     public var description: String { "\(status.code) \(code): \(message)" }
 }
-
-/// Rethrows `error` as an `HTTPAPIError` when it maps to one.
-func mapped(_ error: any Error) -> any Error { HTTPAPIError.from(error) ?? error }

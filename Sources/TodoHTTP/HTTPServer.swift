@@ -78,6 +78,7 @@ public struct HTTPServer: Service {
 
     static func buildRouter(configuration: HTTPConfiguration, dependencies: HTTPDependencies, uiMode: UIMode, hosts: HostPolicy) -> Router<TodoRequestContext> {
         let router = Router(context: TodoRequestContext.self)
+        router.add(middleware: APIErrorMiddleware(logger: dependencies.logger))
         router.add(middleware: SecurityMiddleware(hosts: hosts, auth: dependencies.auth))
         let limiter = TurnLimiter(
             perMinute: configuration.chatRateLimitPerMinute, maxConcurrent: configuration.maxConcurrentStreamsPerUser, clock: dependencies.clock)

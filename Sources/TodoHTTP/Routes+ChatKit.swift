@@ -11,9 +11,7 @@ extension HTTPServer {
             var request = request
             let user = try context.requireUser()
             let body = try await request.collectLimited(maxBody)
-            let outcome: ChatKitOutcome
-            do { outcome = try await chatkit.handle(body: body, user: user) } catch { throw mapped(error) }
-            switch outcome {
+            switch try await chatkit.handle(body: body, user: user) {
             case .json(let value):
                 return jsonResponse(value)
             case .stream(let stream):
@@ -24,20 +22,8 @@ extension HTTPServer {
         router.post("/api/chat") { request, context -> Response in
             var request = request
             let user = try context.requireUser()
-            let body = try await request.collectLimited(maxBody)
-            let root: JSONValue
-            do { root = try JSONValue.parse(body) } catch { throw HTTPAPIError.badRequest("request body is not valid JSON") }
-            guard let message = root["message"]?.stringValue else { throw HTTPAPIError.validation(field: "message", "`message` is required and must be a string") }
-            guard !message.trimmingPrefix(while: \.isWhitespace).isEmpty else { throw HTTPAPIError.validation(field: "message", "`message` must not be empty") }
-            var conversationID: String? = nil
-            if let c = root["conversation_id"], !c.isNull {
-                guard let s = c.stringValue else { throw HTTPAPIError.validation(field: "conversation_id", "`conversation_id` must be a string") }
-                conversationID = s
-            }
-            do {
-                let result = try await chatkit.legacyChat(message: message, conversationID: conversationID, user: user)
-                return jsonResponse(result)
-            } catch { throw mapped(error) }
+            let body = try await decodeBody(ChatRequest.self, &request, limit: maxBody)
+            return jsonResponse(try await chatkit.legacyChat(message: body.message, conversationID: body.conversationID, user: user))
         }
     }
 
@@ -98,5 +84,25 @@ extension ChatKitServer {
             JSONValue.obj(["name": .string(call.name), "arguments": (try? JSONValue.parse(call.arguments)) ?? .string(call.arguments), "result": .string(call.result)])
         }
         return .obj(["conversation_id": .string(thread.id), "response": .string(result.fullText), "tool_calls": .array(calls)])
+    }
+}
+
+/// `POST /api/chat`: `{message, conversation_id?}`; `message` must have a scalar that is not white space.
+struct ChatRequest: Decodable, Sendable {
+    var message: String
+    var conversationID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case message
+        case conversationID = "conversation_id"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        message = try c.decode(String.self, forKey: .message)
+        conversationID = try c.decodeIfPresent(String.self, forKey: .conversationID)
+        guard message.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
+            throw HTTPAPIError.validation(field: "message", "`message` must not be empty")
+        }
     }
 }

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 import Hummingbird
 import ChatKitProtocol
 import TodoCore
@@ -18,9 +23,11 @@ extension HTTPServer {
                 let (frames, continuation) = AsyncStream<[UInt8]>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
+                        let encoder = JSONEncoder()
+                        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                         for await change in tasks.changes(for: user) {
-                            let event = JSONValue.obj(["kind": .string(change.kind.rawValue), "task": taskJSON(change.task)])
-                            continuation.yield(Array("event: task\ndata: ".utf8) + event.bytes + [0x0A, 0x0A])
+                            let event = try encoder.encode(TaskEvent(kind: change.kind, task: change.task))
+                            continuation.yield(Array("event: task\ndata: ".utf8) + event + [0x0A, 0x0A])
                         }
                         continuation.finish()
                     }
