@@ -62,7 +62,7 @@ extension DaemonConfiguration {
             }
             lines.append(Self.annotated("\(key.name) = \(shown.isEmpty ? "\"\"" : shown)", source: sources[key.name] ?? "default"))
         }
-        lines.append(Self.annotated("repair = \(repair)", source: repair ? "--repair" : "default"))
+        lines.append("# --repair (flag only): \(repair ? "on" : "off")")
         return lines.joined(separator: "\n")
     }
 

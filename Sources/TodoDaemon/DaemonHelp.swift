@@ -56,8 +56,8 @@ extension DaemonConfiguration {
               ERRNO= say the same. Also --check-config with a bad value.
           64  the command line does not parse
           70  the store failed while running (restart into recovery)
-          A signal that arrives in the first milliseconds after exec, before todod has installed its
-          handlers, ends it as it would any process (status 128+signal).
+          A signal that arrives in the first milliseconds after exec, before main has blocked it, ends
+          todod as it would any process (status 128+signal).
 
         SYSTEMD
           Type=notify: READY=1 after recovery once the listeners accept, STATUS= lines, WATCHDOG=1 at half of

@@ -23,6 +23,18 @@ public enum DaemonMain {
     /// How long a stop requested while running may take in all before the process exits anyway.
     static let shutdownBackstop: Duration = Daemon.gracefulShutdownLimit + .seconds(4)
 
+    /// Blocks SIGTERM and SIGINT in the calling thread; threads started later inherit the mask. Call it first
+    /// thing in `main`: a stop signal then stays pending until `run` reads it through its signal source
+    /// (Dispatch's signalfd), so even one sent in the first milliseconds is answered by todod (exit 0) instead
+    /// of killing it. `run` reads them; `--help` and `--check-config` end quickly without reading them.
+    public static func holdStopSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
     private enum StartOutcome: Sendable {
         case started(Result<Daemon, any Error>)
         case stopRequested(UnixSignal)

@@ -2,8 +2,17 @@ import ArgumentParser
 import Foundation
 import TodoDaemon
 
-/// `todod`: parse flags, then hand over to the `TodoDaemon` composition root.
+/// The entry point: hold SIGTERM/SIGINT before anything else runs (see `DaemonMain.holdStopSignals`), then
+/// parse the command line.
 @main
+enum TododEntry {
+    static func main() async {
+        DaemonMain.holdStopSignals()
+        await Todod.main()
+    }
+}
+
+/// `todod`: parse flags, then hand over to the `TodoDaemon` composition root.
 struct Todod: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "todod", abstract: "The todo daemon: durable tasks behind a Unix control socket and a local web UI.",

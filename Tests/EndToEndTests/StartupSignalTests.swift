@@ -46,13 +46,16 @@ struct StartupSignalTests {
             child.send(signal)
             let exit = await awaitExit(of: child, within: Self.limit, since: sent)
             #expect(!exit.killed, "attempt \(attempt) hung after signal \(signal): \(exit.result.stderr)")
-            // 0: todod handled it; 128+signal only when it arrived before todod installed its handlers (first ms).
-            #expect([0, 128 + signal].contains(exit.result.status), "attempt \(attempt): status \(exit.result.status): \(exit.result.stderr)")
+            // 0: todod handled it. 128+signal only when it arrived before main blocked it: the loader and the Swift
+            // runtime take ~50 ms for the debug binary, and todod has printed nothing yet then.
+            let beforeMain = exit.result.status == 128 + signal && exit.result.stderr.isEmpty
+            #expect(exit.result.status == 0 || beforeMain, "attempt \(attempt): status \(exit.result.status): \(exit.result.stderr)")
             statuses[exit.result.status, default: 0] += 1
             slowest = max(slowest, exit.elapsed)
         }
         #expect(slowest < Self.limit)
-        #expect(statuses[0, default: 0] > 30, "most attempts land after the handlers are installed: \(statuses)")
+        // Most moments fall after main: the handled path is what this test exercises.
+        #expect(statuses[0, default: 0] >= 20, "todod answers the signals itself: \(statuses)")
         // Nothing was lost or damaged by the interruptions.
         let check = try DaemonProcess(root: dir.appending("seed"))
         #expect(check.dataDirectory == data)

@@ -69,18 +69,22 @@ final class OccupiedPort: Sendable {
     func close() { Glibc.close(fd) }
 }
 
-/// Whether `setpriv` can start a process as root without CAP_DAC_OVERRIDE (so directory modes apply to it).
-let canDropDACOverride: Bool = {
+/// Whether `setpriv` can start a process as root with a smaller capability bounding set.
+let canDropCapabilities: Bool = {
     guard getuid() == 0, access("/usr/bin/setpriv", X_OK) == 0 else { return false }
-    return system("/usr/bin/setpriv --bounding-set=-dac_override,-dac_read_search /bin/true >/dev/null 2>&1") == 0
+    return system("/usr/bin/setpriv --bounding-set=-dac_override,-dac_read_search,-net_bind_service /bin/true >/dev/null 2>&1") == 0
 }()
 
-/// How to start todod so that a mode-0500 directory is not writable for it: as is for a normal user; as root
-/// only without CAP_DAC_OVERRIDE.
-var withoutDACOverride: [String]? {
+/// How to start todod without `capabilities` (comma-separated, e.g. `dac_override`): as is for a normal user;
+/// as root through `setpriv`; nil when that is impossible here.
+func without(_ capabilities: String) -> [String]? {
     if getuid() != 0 { return [] }
-    return canDropDACOverride ? ["/usr/bin/setpriv", "--bounding-set=-dac_override,-dac_read_search"] : nil
+    let dropped = capabilities.split(separator: ",").map { "-\($0)" }.joined(separator: ",")
+    return canDropCapabilities ? ["/usr/bin/setpriv", "--bounding-set=\(dropped)"] : nil
 }
+
+/// So that a mode-0500 directory is not writable for todod.
+let withoutDACOverride = without("dac_override,dac_read_search")
 
 /// Creates `path` with `mode` (FileManager rather than mkdir(2), whose sys/stat.h declarations upset
 /// MemberImportVisibility in other files of this target).
