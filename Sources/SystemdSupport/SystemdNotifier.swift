@@ -78,6 +78,15 @@ public struct SystemdNotifier: Sendable {
         sink.send("RELOADING=1\nMONOTONIC_USEC=\(usec)\nSTATUS=reloading configuration")
     }
 
+    /// `STATUS=` with why start-up failed, plus `ERRNO=` when a system error number is known; sent just
+    /// before the process exits non-zero.
+    /// - Parameters:
+    ///   - status: the `STATUS=` text.
+    ///   - errno: the error number, if any.
+    public func failed(status: String, errno: Int32?) {
+        sink.send("STATUS=\(Self.clean(status))" + (errno.map { "\nERRNO=\($0)" } ?? ""))
+    }
+
     /// `WATCHDOG=1`: the process is healthy.
     public func watchdog() { sink.send("WATCHDOG=1") }
 

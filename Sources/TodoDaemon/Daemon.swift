@@ -84,58 +84,84 @@ public final class Daemon: Sendable {
         self.logger = logger
     }
 
-    /// Loads the configuration, takes the data-directory lock, recovers the store and binds the listeners.
-    /// Nothing is served (and `READY=1` is not sent) until `run()`.
+    /// Loads the configuration, binds the HTTP address, takes the data-directory lock, recovers the store and
+    /// binds the control socket. Nothing is served (and `READY=1` is not sent) until `run()`. Cancelling the
+    /// calling task stops between the steps (and releases what was taken).
     /// - Parameters:
     ///   - overrides: command-line flags.
     ///   - context: the process context.
-    /// - Throws: `DaemonError` with a message for the operator (second daemon, bad config, corrupt data, ...).
+    /// - Throws: `DaemonError` with a message for the operator naming the address or path (second daemon,
+    ///   address in use, bad config, corrupt data, ...), or `CancellationError`.
     public static func start(overrides: DaemonOverrides, context: DaemonContext) async throws -> Daemon {
         let configuration = try DaemonConfiguration.load(overrides: overrides, environment: context.environment)
         context.levelControl.level = configuration.logLevel
         let logger = context.makeLogger("todo.daemon")
-        context.notifier.status("recovering \(configuration.dataDirectory)")
-        let store: Store
+        // Cheap checks first, so a bad value never waits for recovery.
+        let secret = try configuration.readAuthSecret()
+        let policy = try policy(for: configuration, accounts: context.accounts)
+        let http = try DaemonHTTP.plan(configuration: configuration, inherited: context.inheritedSockets)
         do {
-            if context.storage is POSIXStorage {
-                // The default (~/.local/state/todod) may sit under directories that do not exist yet on a fresh
-                // account: create the missing parents (0700, like the data directory the store creates).
-                let parent = (configuration.dataDirectory as NSString).deletingLastPathComponent
-                if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
-                    try FileManager.default.createDirectory(
-                        atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-                }
+            try Task.checkCancellation()
+            context.notifier.status("recovering \(configuration.dataDirectory)")
+            let store = try await openStore(configuration: configuration, context: context)
+            do {
+                try Task.checkCancellation()
+                return try await assemble(
+                    overrides: overrides, configuration: configuration, store: store, secret: secret, policy: policy, http: http,
+                    context: context, logger: logger)
+            } catch {
+                await store.close()
+                throw error
             }
-            store = try await Store.open(
-                directory: configuration.dataDirectory, backend: context.storage, clock: context.clock, options: StoreOptions(repair: configuration.repair),
-                logger: context.makeLogger("todo.store"))
         } catch {
-            throw DaemonError.startup("cannot open the data directory \(configuration.dataDirectory): \(error)")
-        }
-        do {
-            return try await assemble(overrides: overrides, configuration: configuration, store: store, context: context, logger: logger)
-        } catch {
-            await store.close()
+            http?.closeListener()
             throw error
         }
     }
 
+    private static func openStore(configuration: DaemonConfiguration, context: DaemonContext) async throws -> Store {
+        let directory = configuration.dataDirectory
+        do {
+            if context.storage is POSIXStorage {
+                // The default (~/.local/state/todod) may sit under directories that do not exist yet on a fresh
+                // account: create the missing parents (0700, like the data directory the store creates).
+                let parent = (directory as NSString).deletingLastPathComponent
+                if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+                    try FileManager.default.createDirectory(
+                        atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                }
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    throw DaemonError.startup("cannot open the data directory \(directory): it is not a directory", errno: ENOTDIR)
+                }
+            }
+            return try await Store.open(
+                directory: directory, backend: context.storage, clock: context.clock, options: StoreOptions(repair: configuration.repair),
+                logger: context.makeLogger("todo.store"))
+        } catch let error as DaemonError {
+            throw error
+        } catch let error as StoreError {
+            throw DaemonError.startup("cannot open the data directory \(directory): \(error)", errno: error.errno)
+        } catch {
+            throw DaemonError.startup("cannot open the data directory \(directory): \(error)")
+        }
+    }
+
     private static func assemble(
-        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: Store, context: DaemonContext, logger: Logger) async throws -> Daemon {
+        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: Store, secret: String?, policy: PeerPolicy, http: DaemonHTTP?,
+        context: DaemonContext, logger: Logger
+    ) async throws -> Daemon {
         let (failures, failureSink) = AsyncStream<StoreError>.makeStream()
         store.onFatalFailure { failureSink.yield($0) }
         let auth: AuthService
         do {
             auth = try AuthService.load(
-                dataDirectory: configuration.dataDirectory, environmentSecret: context.environment["BETTER_AUTH_SECRET"], clock: context.clock,
-                storage: context.storage)
+                dataDirectory: configuration.dataDirectory, environmentSecret: secret, clock: context.clock, storage: context.storage)
         } catch {
-            throw DaemonError.startup("cannot set up authentication: \(error)")
+            throw DaemonError.startup("cannot set up authentication (auth secret in \(configuration.dataDirectory)): \(error)")
         }
-        let policy = try policy(for: configuration, accounts: context.accounts)
         let access = ControlAccess(policy: policy, accounts: context.accounts)
         let listener = controlListener(configuration: configuration, policy: policy, inherited: context.inheritedSockets)
-        let http = DaemonHTTP.plan(configuration: configuration, inherited: context.inheritedSockets)
         let runtime = DaemonRuntime(
             dataDirectory: configuration.dataDirectory, controlListener: listener.description, httpListener: http?.listenerDescription,
             httpBaseURL: http?.baseURL, access: access,
@@ -150,13 +176,16 @@ public final class Daemon: Sendable {
                 configuration: ControlServerConfiguration(listener: listener, idleTimeout: .seconds(configuration.idleTimeoutSeconds)),
                 handler: handler, access: access, logger: context.makeLogger("todo.control"))
         } catch {
-            throw DaemonError.startup("cannot listen on the control socket: \(error)")
+            throw DaemonError.startup("cannot listen on the control socket \(listener.description): \(error)")
         }
         let readiness = ReadinessLatch(pending: http == nil ? [] : ["http"])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: ControlService(server: server))]
         if let http {
+            // The HTTP face reads the model settings from the environment: hand it the resolved ones.
+            var httpContext = context
+            httpContext.environment = configuration.environmentWithResolvedLLM(context.environment)
             services.append(.init(service: http.makeService(
-                store: store, auth: auth, runtime: runtime, context: context, uiMode: configuration.uiMode, onReady: { await readiness.markReady("http") })))
+                store: store, auth: auth, runtime: runtime, context: httpContext, uiMode: configuration.uiMode, onReady: { await readiness.markReady("http") })))
         }
         let reloader = DaemonReloader(
             overrides: overrides, initial: configuration, context: context, runtime: runtime, logger: logger)
@@ -168,11 +197,17 @@ public final class Daemon: Sendable {
                 readyStatus: { "ready: control=\(runtime.controlListener)" + (runtime.httpListener.map { " http=\($0)" } ?? "") },
                 isHealthy: { await store.failure == nil }, logger: logger)),
         ]
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.makeLogger("todo.lifecycle")))
+        // No signals here: `DaemonMain` traps SIGTERM/SIGINT from the first moment and calls `triggerShutdown()`.
+        // Graceful shutdown is bounded; then the services are cancelled.
+        var groupConfiguration = ServiceGroupConfiguration(services: services, logger: context.makeLogger("todo.lifecycle"))
+        groupConfiguration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+        let group = ServiceGroup(configuration: groupConfiguration)
         trigger.attach(group)
         return Daemon(configuration: configuration, runtime: runtime, store: store, serviceGroup: group, logger: logger)
     }
+
+    /// How long graceful shutdown may take before the services are cancelled.
+    public static let gracefulShutdownLimit: Duration = .seconds(3)
 
     /// Serves until SIGTERM/SIGINT, a `shutdown` request or `triggerShutdown()`; then drains and closes the
     /// store (releasing the lock).
@@ -194,6 +229,12 @@ public final class Daemon: Sendable {
 
     /// Starts a graceful shutdown (as SIGTERM would).
     public func triggerShutdown() async { await serviceGroup.triggerGracefulShutdown() }
+
+    /// Releases a daemon that was started but will not run (a stop was requested meanwhile): closes the store,
+    /// which releases the data-directory lock.
+    public func discard() async {
+        await store.close()
+    }
 
     // MARK: Helpers
 

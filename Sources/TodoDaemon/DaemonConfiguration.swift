@@ -2,6 +2,7 @@
 import Glibc
 #endif
 public import Logging
+import TodoAgent
 import TodoControl
 
 // MARK: - Configuration
@@ -21,6 +22,14 @@ import TodoControl
 /// | `token_ttl`       | `TODOD_TOKEN_TTL`       | `--token-ttl`      | `2592000` seconds (30 days) |
 /// | `ui`              | `TODOD_UI`              | `--ui`             | `builtin` (or `chatkit`: OpenAI's CDN component) |
 /// | `chatkit_domain_key` | `TODOD_CHATKIT_DOMAIN_KEY` | `--chatkit-domain-key` | empty |
+/// | `max_streams_per_user` | `TODOD_MAX_STREAMS_PER_USER` | `--max-streams-per-user` | `16` concurrent chat streams per user |
+/// | `auth_secret`     | `BETTER_AUTH_SECRET`    | (none: secrets stay off the command line) | none |
+/// | `auth_secret_file` | `TODOD_AUTH_SECRET_FILE` | `--auth-secret-file` | `DATA_DIR/auth-secret` (created) |
+/// | `llm_base_url`    | `TODOD_LLM_BASE_URL`    | `--llm-base-url`   | `https://api.openai.com/v1` |
+/// | `llm_api_key`     | `TODOD_LLM_API_KEY`, `OPENAI_API_KEY` | (none) | none |
+/// | `llm_model`       | `TODOD_LLM_MODEL`       | `--llm-model`      | `gpt-4.1-mini` |
+/// | `llm_timeout`     | `TODOD_LLM_TIMEOUT`     | `--llm-timeout`    | `30` seconds per turn |
+/// | `llm_max_rounds`  | `TODOD_LLM_MAX_ROUNDS`  | `--llm-max-rounds` | `8` model calls per turn |
 ///
 /// Reloadable with SIGHUP: `log_level`, `allowed_group` (new connections), `token_ttl`. `chat_rate_limit` is
 /// re-read too, but the HTTP server takes its value at start (it applies after a restart).
@@ -50,6 +59,24 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var ui: String
     /// The domain key the official ChatKit component is given (`ui = chatkit` only).
     public var chatkitDomainKey: String
+    /// Concurrent streaming chat turns per user.
+    public var maxStreamsPerUser: Int
+    /// The HTTP token signing key (`BETTER_AUTH_SECRET`), if given as a value.
+    public var authSecret: String?
+    /// A file holding the HTTP token signing key, if given (read at start).
+    public var authSecretFile: String?
+    /// The OpenAI-compatible chat-completions base URL.
+    public var llmBaseURL: String
+    /// The model API key, if any.
+    public var llmAPIKey: String?
+    /// The model name.
+    public var llmModel: String
+    /// The longest one chat turn may take, in seconds.
+    public var llmTimeoutSeconds: Int
+    /// The most model calls per chat turn.
+    public var llmMaxRounds: Int
+    /// Where each value came from (`--http`, `TODOD_HTTP`, `http in FILE`), by key; absent = default.
+    public var sources: [String: String]
 
     /// A configuration with every default resolved for this environment.
     /// - Parameter environment: the process environment (for `STATE_DIRECTORY`, `XDG_*`, `HOME`).
@@ -66,6 +93,27 @@ public struct DaemonConfiguration: Sendable, Hashable {
         self.configFile = nil
         self.ui = "builtin"
         self.chatkitDomainKey = ""
+        self.maxStreamsPerUser = 16
+        self.authSecret = nil
+        self.authSecretFile = nil
+        let llm = LLMConfiguration()
+        self.llmBaseURL = llm.baseURL
+        self.llmAPIKey = nil
+        self.llmModel = llm.model
+        self.llmTimeoutSeconds = Int(llm.turnTimeoutSeconds)
+        self.llmMaxRounds = llm.maxRounds
+        self.sources = [:]
+    }
+
+    /// The assistant's model settings.
+    var llm: LLMConfiguration {
+        var config = LLMConfiguration()
+        config.baseURL = llmBaseURL
+        config.apiKey = llmAPIKey
+        config.model = llmModel
+        config.turnTimeoutSeconds = Double(llmTimeoutSeconds)
+        config.maxRounds = llmMaxRounds
+        return config
     }
 
     /// `$STATE_DIRECTORY`, else `$XDG_STATE_HOME/todod`, else `~/.local/state/todod`.
@@ -107,6 +155,12 @@ public struct DaemonOverrides: Sendable, Hashable {
     public var configFile: String?
     public var ui: String?
     public var chatkitDomainKey: String?
+    public var maxStreamsPerUser: Int?
+    public var authSecretFile: String?
+    public var llmBaseURL: String?
+    public var llmModel: String?
+    public var llmTimeoutSeconds: Int?
+    public var llmMaxRounds: Int?
 
     public init() {}
 }

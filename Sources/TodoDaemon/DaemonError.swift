@@ -9,10 +9,13 @@ public struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible {
     private let code: Code
     /// What went wrong, for the operator.
     public let message: String
+    /// The system error number behind it, when there is one (sent to systemd as `ERRNO=`).
+    public let errno: Int32?
 
-    private init(_ code: Code, _ message: String) {
+    private init(_ code: Code, _ message: String, errno: Int32? = nil) {
         self.code = code
         self.message = message
+        self.errno = errno
     }
 
     public var description: String { message }
@@ -22,8 +25,10 @@ public struct DaemonError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func configuration(_ message: String) -> DaemonError { DaemonError(.configuration, message) }
 
     /// Start-up failed (lock held, socket in use, store corrupt, ...).
-    /// - Parameter message: why.
-    public static func startup(_ message: String) -> DaemonError { DaemonError(.startup, message) }
+    /// - Parameters:
+    ///   - message: why, naming the address or path.
+    ///   - errno: the system error number, if any.
+    public static func startup(_ message: String, errno: Int32? = nil) -> DaemonError { DaemonError(.startup, message, errno: errno) }
 
     /// The store fail-stopped while running.
     /// - Parameter message: the store's error.

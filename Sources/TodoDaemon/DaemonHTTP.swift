@@ -25,18 +25,36 @@ struct DaemonHTTP: Sendable {
     let listenerDescription: String
     /// `http://127.0.0.1:8765`.
     let baseURL: String
+    /// The descriptor todod bound itself (nil for a socket systemd passed).
+    let ownedDescriptor: Int32?
+    /// Concurrent streaming chat turns per user.
+    let maxStreamsPerUser: Int
 
     /// The HTTP plan for `configuration`: an inherited `http` socket wins over `--http`; nil when HTTP is off.
-    static func plan(configuration: DaemonConfiguration, inherited: [InheritedSocket]) -> DaemonHTTP? {
+    /// `--http HOST:PORT` is bound here, before any service runs, so a taken or forbidden address fails start-up
+    /// at once with the address and the errno.
+    /// - Throws: `DaemonError.startup` naming the address.
+    static func plan(configuration: DaemonConfiguration, inherited: [InheritedSocket]) throws -> DaemonHTTP? {
+        let streams = configuration.maxStreamsPerUser
         if let socket = inherited.first(where: { $0.name == "http" }) {
             let base = boundIPv4(fd: socket.fd).map { "http://\($0.host):\($0.port)" }
                 ?? configuration.httpHostPort.map { "http://\($0.host):\($0.port)" } ?? "http://127.0.0.1:8765"
-            return DaemonHTTP(bind: .inheritedDescriptor(socket.fd), listenerDescription: "fd:\(socket.fd)", baseURL: base)
+            return DaemonHTTP(
+                bind: .inheritedDescriptor(socket.fd), listenerDescription: "fd:\(socket.fd)", baseURL: base, ownedDescriptor: nil,
+                maxStreamsPerUser: streams)
         }
         guard let http = configuration.http, let bind = HTTPConfiguration.parseHostPort(http),
               case .hostPort(let host, let port) = bind else { return nil }
+        let socket = try HTTPListenSocket.bind(host: host, port: port, description: http)
         let urlHost = host.contains(":") ? "[\(host)]" : host
-        return DaemonHTTP(bind: bind, listenerDescription: http, baseURL: "http://\(urlHost):\(port)")
+        return DaemonHTTP(
+            bind: .inheritedDescriptor(socket.fd), listenerDescription: "\(urlHost):\(socket.port)",
+            baseURL: "http://\(urlHost):\(socket.port)", ownedDescriptor: socket.fd, maxStreamsPerUser: streams)
+    }
+
+    /// Closes the socket todod bound, when start-up fails before the server took it over.
+    func closeListener() {
+        if let ownedDescriptor { close(ownedDescriptor) }
     }
 }
 
@@ -68,7 +86,8 @@ extension DaemonHTTP {
         let dependencies = HTTPDependencies(
             tasks: store, threads: store, auth: auth, responder: responder, clock: context.clock,
             logger: context.makeLogger("todo.http"), mcpEndpoint: mcp)
-        let configuration = HTTPConfiguration(bind: bind, chatRateLimitPerMinute: runtime.settings.chatRateLimit)
+        let configuration = HTTPConfiguration(
+            bind: bind, chatRateLimitPerMinute: runtime.settings.chatRateLimit, maxConcurrentStreamsPerUser: maxStreamsPerUser)
         let server = HTTPServer(configuration: configuration, dependencies: dependencies, uiMode: uiMode, onListening: { _ in await onReady() })
         return HTTPWithMCPService(server: server, mcp: mcp)
     }

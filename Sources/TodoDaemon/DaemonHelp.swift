@@ -14,20 +14,26 @@ extension DaemonConfiguration {
           TODOD_HTTP             HTTP listen address HOST:PORT, or "off"
           TODOD_ALLOWED_GROUP    group whose members may use the control socket
           TODOD_LOG_LEVEL        trace|debug|info|notice|warning|error|critical
-          TODOD_CHAT_RATE_LIMIT  chat messages per user per minute
+          TODOD_CHAT_RATE_LIMIT  chat messages per user per minute (0 = off)
+          TODOD_MAX_STREAMS_PER_USER  concurrent chat streams per user
           TODOD_IDLE_TIMEOUT     seconds before an idle control connection is closed
           TODOD_TOKEN_TTL        default lifetime of `todoctl token` tokens, in seconds
           TODOD_CONFIG           config file, when --config is not given
           TODOD_UI               web chat panel: builtin (default, offline) or chatkit (OpenAI's CDN component)
           TODOD_CHATKIT_DOMAIN_KEY  domain key for the official ChatKit component (--ui chatkit)
           TODOD_LLM_BASE_URL     OpenAI-compatible endpoint (default https://api.openai.com/v1)
-          OPENAI_API_KEY, TODOD_LLM_API_KEY  its key (not needed for a loopback URL)
+          TODOD_LLM_API_KEY, OPENAI_API_KEY  its key (not needed for a loopback URL; no flag)
           TODOD_LLM_MODEL        model name (default gpt-4.1-mini)
-          BETTER_AUTH_SECRET     HTTP token signing key (>= 32 bytes); else DATA_DIR/auth-secret is created
+          TODOD_LLM_TIMEOUT      longest chat turn in seconds (default 30)
+          TODOD_LLM_MAX_ROUNDS   model calls per chat turn (default 8)
+          BETTER_AUTH_SECRET     HTTP token signing key (>= 32 bytes; no flag)
+          TODOD_AUTH_SECRET_FILE file holding that key; with neither, DATA_DIR/auth-secret is created
 
         CONFIG FILE (--config FILE): one "key = value" per line, "#" starts a comment, values may be quoted.
-        Keys: data_dir, control_socket, http, allowed_group, log_level, chat_rate_limit, idle_timeout, token_ttl,
-        ui, chatkit_domain_key.
+        Keys: data_dir, control_socket, http, allowed_group, log_level, chat_rate_limit, max_streams_per_user,
+        idle_timeout, token_ttl, ui, chatkit_domain_key, auth_secret, auth_secret_file, llm_base_url, llm_api_key,
+        llm_model, llm_timeout, llm_max_rounds (each also set by the variable or flag of the same name).
+        todod --check-config prints the effective configuration with its sources, secrets redacted, and exits.
         Example:
           data_dir = /var/lib/todod
           http = 127.0.0.1:8765
@@ -40,7 +46,18 @@ extension DaemonConfiguration {
                           else /tmp/todod-UID/todod.sock
           http            127.0.0.1:8765
           access          the daemon's own uid and root (plus --allowed-group members)
-          log level       info; chat rate limit 20/min; idle timeout 300 s; token TTL 30 days
+          log level       info; chat rate limit 20/min; 16 streams per user; idle timeout 300 s; token TTL 30 days
+
+        EXIT STATUS
+          0   stopped cleanly (SIGTERM or SIGINT in any phase, including during recovery; todoctl stop)
+          1   start-up failed: one log line names the cause and the address or path (HTTP address in use or
+              not permitted, control socket unusable, data directory not a directory or not writable, lock
+              held by another todod, bad configuration value, unreadable secret); under systemd STATUS= and
+              ERRNO= say the same. Also --check-config with a bad value.
+          64  the command line does not parse
+          70  the store failed while running (restart into recovery)
+          A signal that arrives in the first milliseconds after exec, before main has blocked it, ends
+          todod as it would any process (status 128+signal).
 
         SYSTEMD
           Type=notify: READY=1 after recovery once the listeners accept, STATUS= lines, WATCHDOG=1 at half of

@@ -38,6 +38,9 @@ actor DaemonReloader {
         for (name, changed) in [
             ("data_dir", next.dataDirectory != current.dataDirectory), ("control_socket", next.controlSocket != current.controlSocket),
             ("http", next.http != current.http), ("idle_timeout", next.idleTimeoutSeconds != current.idleTimeoutSeconds),
+            ("max_streams_per_user", next.maxStreamsPerUser != current.maxStreamsPerUser),
+            ("auth_secret", next.authSecret != current.authSecret || next.authSecretFile != current.authSecretFile),
+            ("llm settings", next.llm != current.llm),
         ] where changed {
             logger.warning("\(name) changed; it takes effect after a restart")
         }

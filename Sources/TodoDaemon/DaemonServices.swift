@@ -8,23 +8,39 @@ import UnixSignals
 
 // MARK: - Readiness
 
-/// Counts listeners that still have to report "accepting"; `wait()` returns once all have.
+/// Counts listeners that still have to report "accepting"; `wait()` returns once all have, or when the
+/// waiting task is cancelled (a listener that failed never reports, and shutdown must not wait for it).
 actor ReadinessLatch {
     private var pending: Set<String>
-    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    private var nextWaiter = 0
 
     init(pending: Set<String>) { self.pending = pending }
 
     func markReady(_ name: String) {
         pending.remove(name)
         guard pending.isEmpty else { return }
-        for waiter in waiters { waiter.resume() }
-        waiters = []
+        for waiter in waiters.values { waiter.resume() }
+        waiters = [:]
     }
 
-    func wait() async {
-        if pending.isEmpty { return }
-        await withCheckedContinuation { waiters.append($0) }
+    /// - Returns: true once every listener is ready, false when cancelled first.
+    func wait() async -> Bool {
+        if pending.isEmpty { return true }
+        let id = nextWaiter
+        nextWaiter += 1
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled { continuation.resume() } else { waiters[id] = continuation }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+        return pending.isEmpty
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        waiters.removeValue(forKey: id)?.resume()
     }
 }
 
@@ -65,7 +81,10 @@ struct NotifierService: Service {
     let logger: Logger
 
     func run() async throws {
-        await readiness.wait()
+        // A listener that failed never becomes ready: graceful shutdown (or cancellation) ends the wait.
+        let readiness = self.readiness
+        let ready = await cancelWhenGracefulShutdown { await readiness.wait() }
+        guard ready else { return }
         let status = await readyStatus()
         notifier.ready(status: status)
         logger.info("ready", metadata: ["todo.status": "\(status)"])

@@ -53,8 +53,9 @@ struct InheritedSocketServer<Responder: HTTPResponder>: Sendable where Responder
             .bind(NIOBSDSocket.Handle(descriptor), cleanupExistingSocketFile: false) { channel in
                 http1.setup(channel: channel, logger: logger)
             }
-        await onListening(server.channel.localAddress?.port ?? -1)
-        logger.info("HTTP listening on inherited socket", metadata: ["fd": "\(descriptor)"])
+        let port = server.channel.localAddress?.port ?? -1
+        await onListening(port)
+        logger.info("HTTP listening", metadata: ["fd": "\(descriptor)", "port": "\(port)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 try await server.executeThenClose { inbound in

@@ -2,8 +2,17 @@ import ArgumentParser
 import Foundation
 import TodoDaemon
 
-/// `todod`: parse flags, then hand over to the `TodoDaemon` composition root.
+/// The entry point: hold SIGTERM/SIGINT before anything else runs (see `DaemonMain.holdStopSignals`), then
+/// parse the command line.
 @main
+enum TododEntry {
+    static func main() async {
+        DaemonMain.holdStopSignals()
+        await Todod.main()
+    }
+}
+
+/// `todod`: parse flags, then hand over to the `TodoDaemon` composition root.
 struct Todod: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "todod", abstract: "The todo daemon: durable tasks behind a Unix control socket and a local web UI.",
@@ -15,12 +24,19 @@ struct Todod: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Config file of key = value lines (env TODOD_CONFIG).", valueName: "file")) var config: String?
     @Option(name: .long, help: ArgumentHelp("Group allowed on the control socket (env TODOD_ALLOWED_GROUP).", valueName: "group")) var allowedGroup: String?
     @Option(name: .long, help: ArgumentHelp("Log level (env TODOD_LOG_LEVEL).", valueName: "level")) var logLevel: String?
-    @Option(name: .long, help: ArgumentHelp("Chat messages per user per minute (env TODOD_CHAT_RATE_LIMIT).", valueName: "n")) var chatRateLimit: Int?
+    @Option(name: .long, help: ArgumentHelp("Chat messages per user per minute, 0 = off (env TODOD_CHAT_RATE_LIMIT).", valueName: "n")) var chatRateLimit: Int?
+    @Option(name: .long, help: ArgumentHelp("Concurrent chat streams per user (env TODOD_MAX_STREAMS_PER_USER; default 16).", valueName: "n")) var maxStreamsPerUser: Int?
     @Option(name: .long, help: ArgumentHelp("Idle control connection timeout in seconds (env TODOD_IDLE_TIMEOUT).", valueName: "s")) var idleTimeout: Int?
     @Option(name: .long, help: ArgumentHelp("Default token lifetime in seconds (env TODOD_TOKEN_TTL).", valueName: "s")) var tokenTTL: Int?
     @Option(name: .long, help: ArgumentHelp("Chat panel of the web UI: builtin (offline) or chatkit (OpenAI's CDN component; env TODOD_UI).", valueName: "builtin|chatkit")) var ui: String?
     @Option(name: .long, help: ArgumentHelp("Domain key for --ui chatkit (env TODOD_CHATKIT_DOMAIN_KEY).", valueName: "key")) var chatkitDomainKey: String?
+    @Option(name: .long, help: ArgumentHelp("File holding the HTTP token signing key, >= 32 bytes (env TODOD_AUTH_SECRET_FILE; or the secret itself in BETTER_AUTH_SECRET).", valueName: "file")) var authSecretFile: String?
+    @Option(name: .long, help: ArgumentHelp("OpenAI-compatible base URL of the assistant's model (env TODOD_LLM_BASE_URL).", valueName: "url")) var llmBaseURL: String?
+    @Option(name: .long, help: ArgumentHelp("Model name (env TODOD_LLM_MODEL; its key only from TODOD_LLM_API_KEY, OPENAI_API_KEY or llm_api_key in the config file).", valueName: "name")) var llmModel: String?
+    @Option(name: .long, help: ArgumentHelp("Longest chat turn in seconds (env TODOD_LLM_TIMEOUT).", valueName: "s")) var llmTimeout: Int?
+    @Option(name: .long, help: ArgumentHelp("Most model calls per chat turn (env TODOD_LLM_MAX_ROUNDS).", valueName: "n")) var llmMaxRounds: Int?
     @Flag(name: .long, help: "Quarantine a corrupt data file instead of refusing to start.") var repair = false
+    @Flag(name: .long, help: "Print the effective configuration (secrets redacted) and exit: 0 when it is valid, 1 naming the bad setting.") var checkConfig = false
 
     func run() async throws {
         var overrides = DaemonOverrides()
@@ -31,11 +47,28 @@ struct Todod: AsyncParsableCommand {
         overrides.allowedGroup = allowedGroup
         overrides.logLevel = logLevel
         overrides.chatRateLimit = chatRateLimit
+        overrides.maxStreamsPerUser = maxStreamsPerUser
         overrides.idleTimeoutSeconds = idleTimeout
         overrides.tokenTTLSeconds = tokenTTL
         overrides.repair = repair
         overrides.ui = ui
         overrides.chatkitDomainKey = chatkitDomainKey
-        throw ExitCode(await DaemonMain.run(overrides: overrides, environment: ProcessInfo.processInfo.environment))
+        overrides.authSecretFile = authSecretFile
+        overrides.llmBaseURL = llmBaseURL
+        overrides.llmModel = llmModel
+        overrides.llmTimeoutSeconds = llmTimeout
+        overrides.llmMaxRounds = llmMaxRounds
+        let environment = ProcessInfo.processInfo.environment
+        if checkConfig {
+            switch DaemonMain.checkConfiguration(overrides: overrides, environment: environment) {
+            case .success(let text):
+                print(text)
+                return
+            case .failure(let error):
+                FileHandle.standardError.write(Data("todod: invalid configuration: \(error)\n".utf8))
+                throw ExitCode(DaemonMain.startupFailureStatus)
+            }
+        }
+        throw ExitCode(await DaemonMain.run(overrides: overrides, environment: environment))
     }
 }
