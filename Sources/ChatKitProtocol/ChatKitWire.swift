@@ -202,14 +202,12 @@ public enum ChatKitWire {
         .obj(["type": "error", "code": .string(code), "message": message.map { .string($0) }, "allow_retry": .bool(allowRetry)])
     }
 
-    /// One SSE frame: `data: <compact json>\n\n`.
+    /// One SSE frame: `data: <compact json>\n\n` (through `SSEFrame`, the one SSE writer).
     /// - Parameter event: the event.
     public static func sseFrame(_ event: JSONValue) -> [UInt8] {
-        var out: [UInt8] = Array("data: ".utf8)
-        out.reserveCapacity(256)
-        event.write(to: &out)
-        out.append(0x0A)
-        out.append(0x0A)
-        return out
+        var json: [UInt8] = []
+        json.reserveCapacity(256)
+        event.write(to: &json)
+        return SSEFrame.frame(data: json)
     }
 }

@@ -214,9 +214,11 @@ public actor AuthService {
         sessions = sessions.filter { $0.value.expires > now }
     }
 
+    /// A sign-in code or session cookie value: TodoCore's one id generator, 52 characters of a 33-letter
+    /// alphabet (about 262 bits) from the system's cryptographic random source.
     private static func randomToken() -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in hexByte(UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return TodoCore.randomToken(length: 52, using: &rng)
     }
 
     /// Codes are stored by SHA-256 (sessions by a keyed digest), so lookups never compare secrets byte by byte.

@@ -28,13 +28,10 @@ struct ChatKitServer: Sendable {
     let maxMessageBytes: Int
     let turnTimeoutSeconds: Int
 
-    /// A fresh id: `prefix_` + 12 lowercase hex digits.
+    /// A fresh id: `prefix_` + 16 characters from TodoCore's one id generator (about 80 bits).
     static func newID(_ prefix: String) -> String {
         var rng = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef".utf8)
-        var out = Array((prefix + "_").utf8)
-        for _ in 0..<12 { out.append(hex[Int(rng.next() & 0xF)]) }
-        return String(decoding: out, as: UTF8.self)
+        return prefix + "_" + randomToken(length: 16, using: &rng)
     }
 
     /// Parses and serves one request body for `user`.

@@ -27,7 +27,7 @@ extension HTTPServer {
                         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                         for await change in tasks.changes(for: user) {
                             let event = try encoder.encode(TaskEvent(kind: change.kind, task: change.task))
-                            continuation.yield(Array("event: task\ndata: ".utf8) + event + [0x0A, 0x0A])
+                            continuation.yield(SSEFrame.frame(data: event, event: "task"))
                         }
                         continuation.finish()
                     }
@@ -35,7 +35,7 @@ extension HTTPServer {
                         // A comment every 15 s notices clients that went away even when nothing changes.
                         while !Task.isCancelled {
                             try await Task.sleep(for: .seconds(15))
-                            continuation.yield(Array(": ping\n\n".utf8))
+                            continuation.yield(SSEFrame.keepAlive)
                         }
                     }
                     continuation.yield(Array(": connected\n\n".utf8))

@@ -113,7 +113,8 @@ public actor MCPHTTPEndpoint {
             return Self.convert(.error(statusCode: 400, .invalidRequest("Bad Request: Missing \(HTTPHeaderName.sessionID) header (send initialize first)")))
         }
         await evictSessions()
-        let id = UUID().uuidString.lowercased()
+        var rng = SystemRandomNumberGenerator()
+        let id = "mcp_" + randomToken(length: 32, using: &rng)  // TodoCore's one id generator
         let transport = StatefulHTTPServerTransport(
             sessionIDGenerator: FixedSessionID(id: id),
             // Host/Origin are checked by the HTTP layer for every route.

@@ -22,8 +22,10 @@ struct ControlPermissionTests {
         let dir: TemporaryDirectory
         let daemon: DaemonProcess
         let memberHome: String
+        /// The HTTP port, when started with `http: true`.
+        let port: Int?
 
-        init() async throws {
+        init(http: Bool = false) async throws {
             try await Self.ensureAccounts()
             dir = try TemporaryDirectory(prefix: "todod-perm-")
             chmod(dir.path, 0o755)  // the member must reach the socket (0660, group-owned) inside it
@@ -31,8 +33,12 @@ struct ControlPermissionTests {
             try FileManager.default.createDirectory(atPath: memberHome, withIntermediateDirectories: false)
             let pw = try #require(getpwnam(ControlPermissionTests.member))
             chown(memberHome, pw.pointee.pw_uid, pw.pointee.pw_gid)
-            daemon = try DaemonProcess(root: dir.path, extraArguments: ["--allowed-group", ControlPermissionTests.group])
+            let port = http ? try freeLoopbackPort() : nil
+            self.port = port
+            daemon = try DaemonProcess(
+                root: dir.path, extraArguments: ["--allowed-group", ControlPermissionTests.group] + (port.map { ["--http", "127.0.0.1:\($0)"] } ?? []))
             try await daemon.waitUntilReady()
+            if let port { try await waitForLoopbackHTTP(port: port) }
         }
 
         static func ensureAccounts() async throws {
@@ -78,8 +84,8 @@ struct ControlPermissionTests {
         }
 
         /// Runs `body` with a fresh setup and always stops the daemon and removes the directory.
-        static func run(_ body: (Setup) async throws -> Void) async throws {
-            let setup = try await Setup()
+        static func run(http: Bool = false, _ body: (Setup) async throws -> Void) async throws {
+            let setup = try await Setup(http: http)
             do {
                 try await body(setup)
             } catch {
@@ -234,6 +240,22 @@ struct ControlPermissionTests {
             let none = try await runTodoctl(["--socket", s.dir.appending("absent.sock"), "status"], environment: ["PATH": "/usr/bin:/bin"])
             #expect(none.status == 1)
             #expect(none.stderr.contains("todod is not running") && none.stderr.contains("no socket at that path"), "\(none.stderr)")
+        }
+    }
+
+    @Test func memberSignInCodeSignsInAsTheMember() async throws {
+        try await Setup.run(http: true) { s in
+            let port = try #require(s.port)
+            let open = try await s.member(["open", "--json", "--no-browser"])
+            #expect(open.status == 0, "\(open.stderr)")
+            let code = try #require(try Self.object(open.stdout)["code"] as? String)
+            let signIn = try await loopbackHTTP(
+                "POST", port: port, path: "/api/session", headers: ["Content-Type": "application/json"], body: #"{"code":"\#(code)"}"#)
+            #expect(signIn.status == 200, "sign-in: \(signIn.body)")
+            let cookie = String(try #require(signIn.header("set-cookie")).split(separator: ";")[0])
+            let session = try await loopbackHTTP("GET", port: port, path: "/api/session", headers: ["Cookie": cookie])
+            #expect(session.status == 200)
+            #expect(session.body.contains(#""\#(Self.member)""#), "the browser is signed in as the member: \(session.body)")
         }
     }
 }
