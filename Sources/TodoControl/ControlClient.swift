@@ -77,14 +77,9 @@ public struct ControlClient: Sendable {
         }
         guard let io = error as? IOError else { return .daemonNotRunning(path: path, reason: "\(error)") }
         if io.errnoCode == EACCES || io.errnoCode == EPERM {
-            return .permissionDenied(path: path, group: groupName(st.st_gid))
+            return .permissionDenied(path: path, group: st.st_gid == 0 ? nil : SystemAccountDirectory().groupName(gid: st.st_gid))
         }
         return .daemonNotRunning(path: path, reason: String(cString: strerror(io.errnoCode)))
-    }
-
-    private static func groupName(_ gid: gid_t) -> String? {
-        guard gid != 0, let group = getgrgid(gid), let name = group.pointee.gr_name else { return nil }
-        return String(cString: name)
     }
 }
 

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 public import TodoCore
 import Synchronization
 
@@ -105,7 +102,7 @@ public final class ControlAccess: Sendable {
         let policy = self.policy
         var who = "root and the daemon's uid (\(policy.daemonUID))"
         if let gid = policy.allowedGID {
-            let name = getgrgid(gid).flatMap { $0.pointee.gr_name.map { String(cString: $0) } } ?? "gid \(gid)"
+            let name = accounts.groupName(gid: gid) ?? "gid \(gid)"
             who += " and members of the group '\(name)' (ask an administrator to add you, then log in again)"
         }
         return "permission denied: uid \(credentials.uid) is not allowed to use this control socket; only \(who) may"

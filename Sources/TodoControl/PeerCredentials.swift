@@ -48,6 +48,8 @@ public protocol AccountDirectory: Sendable {
     func groups(uid: UInt32, primaryGID: UInt32) -> Set<UInt32>
     /// The id of the group called `name`.
     func groupID(named name: String) -> UInt32?
+    /// The name of group `gid`, if it has one.
+    func groupName(gid: UInt32) -> String?
 }
 
 /// The system's accounts (`getpwuid_r`, `getgrouplist`, `getgrnam_r`).
@@ -79,6 +81,14 @@ public struct SystemAccountDirectory: AccountDirectory {
         var buffer = [CChar](repeating: 0, count: 16384)
         guard getgrnam_r(name, &grp, &buffer, buffer.count, &result) == 0, result != nil else { return nil }
         return grp.gr_gid
+    }
+
+    public func groupName(gid: UInt32) -> String? {
+        var grp = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        guard getgrgid_r(gid, &grp, &buffer, buffer.count, &result) == 0, result != nil, let name = grp.gr_name else { return nil }
+        return String(cString: name)
     }
 }
 

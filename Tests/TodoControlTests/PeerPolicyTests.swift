@@ -10,6 +10,7 @@ struct FakeAccounts: AccountDirectory {
     func userName(uid: UInt32) -> String? { names[uid] }
     func groups(uid: UInt32, primaryGID: UInt32) -> Set<UInt32> { (memberships[uid] ?? []).union([primaryGID]) }
     func groupID(named name: String) -> UInt32? { name == "todo" ? 50 : nil }
+    func groupName(gid: UInt32) -> String? { gid == 50 ? "todo" : nil }
 }
 
 @Suite("Peer policy")
