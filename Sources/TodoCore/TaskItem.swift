@@ -1,8 +1,9 @@
 // MARK: - TaskItem
 
-/// One task of one user.
+/// One task of one user (task format version 2; see `data/README.md`).
 ///
-/// Encoded with snake_case keys (`created_at`, `updated_at`); `description` is omitted when nil.
+/// Encoded with snake_case keys; optional fields are omitted when nil and `labels` when empty, so a
+/// version 1 task encodes exactly as before.
 public struct TaskItem: Hashable, Sendable, Codable {
     /// The task's id, unique per user.
     public var id: TaskID
@@ -16,6 +17,23 @@ public struct TaskItem: Hashable, Sendable, Codable {
     public var createdAt: Timestamp
     /// When it last changed.
     public var updatedAt: Timestamp
+    /// When it is due.
+    public var due: TaskDue?
+    /// The IANA zone a timed due and its recurrence follow (keeps "9:00" at 9:00 across daylight-saving changes).
+    public var timeZone: String?
+    /// 1 (highest) to 4; nil for none.
+    public var priority: Int?
+    /// Lowercase label names, sorted, unique.
+    public var labels: [String]
+    /// The project's name.
+    public var project: String?
+    /// How the task repeats (needs `due`).
+    public var recurrence: Recurrence?
+    /// When it was last completed: the completion of a done task, or of the last occurrence of a recurring one.
+    public var completedAt: Timestamp?
+    /// The request id of the last recurring completion (so a retried completion does not skip an occurrence).
+    /// Stored, never encoded in API output.
+    public var completionRequestID: String?
 
     /// - Parameters:
     ///   - id: the id.
@@ -24,84 +42,86 @@ public struct TaskItem: Hashable, Sendable, Codable {
     ///   - completed: whether it is done.
     ///   - createdAt: creation time.
     ///   - updatedAt: last change.
-    public init(id: TaskID, title: String, description: String?, completed: Bool, createdAt: Timestamp, updatedAt: Timestamp) {
+    ///   - fields: the version 2 fields.
+    public init(id: TaskID, title: String, description: String?, completed: Bool, createdAt: Timestamp, updatedAt: Timestamp,
+                due: TaskDue? = nil, timeZone: String? = nil, priority: Int? = nil, labels: [String] = [], project: String? = nil,
+                recurrence: Recurrence? = nil, completedAt: Timestamp? = nil, completionRequestID: String? = nil) {
         self.id = id
         self.title = title
         self.description = description
         self.completed = completed
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.due = due
+        self.timeZone = timeZone
+        self.priority = priority
+        self.labels = labels
+        self.project = project
+        self.recurrence = recurrence
+        self.completedAt = completedAt
+        self.completionRequestID = completionRequestID
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, description, completed
+        case id, title, description, completed, due, priority, labels, project, recurrence
         case createdAt = "created_at"
         case updatedAt = "updated_at"
-    }
-}
-
-// MARK: - Inputs
-
-/// What a caller supplies to create a task. `validated()` trims and checks it.
-public struct TaskDraft: Hashable, Sendable, Codable {
-    /// The title as given.
-    public var title: String
-    /// The description as given.
-    public var description: String?
-
-    /// - Parameters:
-    ///   - title: the title as given.
-    ///   - description: the description as given.
-    public init(title: String, description: String? = nil) {
-        self.title = title
-        self.description = description
+        case timeZone = "time_zone"
+        case completedAt = "completed_at"
     }
 
-    /// The trimmed, checked draft.
-    /// - Throws: `TodoError.validation` naming `title` or `description`.
-    public func validated() throws -> TaskDraft {
-        TaskDraft(title: try TaskRules.title(title), description: try TaskRules.description(description))
-    }
-}
-
-/// A partial update: nil fields stay as they are; an empty description clears it.
-public struct TaskPatch: Hashable, Sendable, Codable {
-    /// A new title, or nil to keep it.
-    public var title: String?
-    /// A new description, or nil to keep it; `""` clears it.
-    public var description: String?
-    /// A new completion state, or nil to keep it.
-    public var completed: Bool?
-
-    /// - Parameters:
-    ///   - title: a new title.
-    ///   - description: a new description (`""` clears).
-    ///   - completed: a new completion state.
-    public init(title: String? = nil, description: String? = nil, completed: Bool? = nil) {
-        self.title = title
-        self.description = description
-        self.completed = completed
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(TaskID.self, forKey: .id)
+        title = try c.decode(String.self, forKey: .title)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        completed = try c.decode(Bool.self, forKey: .completed)
+        createdAt = try c.decode(Timestamp.self, forKey: .createdAt)
+        updatedAt = try c.decode(Timestamp.self, forKey: .updatedAt)
+        due = try c.decodeIfPresent(TaskDue.self, forKey: .due)
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone)
+        priority = try c.decodeIfPresent(Int.self, forKey: .priority)
+        labels = try c.decodeIfPresent([String].self, forKey: .labels) ?? []
+        project = try c.decodeIfPresent(String.self, forKey: .project)
+        recurrence = try c.decodeIfPresent(Recurrence.self, forKey: .recurrence)
+        completedAt = try c.decodeIfPresent(Timestamp.self, forKey: .completedAt)
+        completionRequestID = nil
     }
 
-    /// Whether the patch changes nothing.
-    public var isEmpty: Bool { title == nil && description == nil && completed == nil }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(title, forKey: .title)
+        try c.encodeIfPresent(description, forKey: .description)
+        try c.encode(completed, forKey: .completed)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(updatedAt, forKey: .updatedAt)
+        try c.encodeIfPresent(due, forKey: .due)
+        try c.encodeIfPresent(timeZone, forKey: .timeZone)
+        try c.encodeIfPresent(priority, forKey: .priority)
+        if !labels.isEmpty { try c.encode(labels, forKey: .labels) }
+        try c.encodeIfPresent(project, forKey: .project)
+        try c.encodeIfPresent(recurrence, forKey: .recurrence)
+        try c.encodeIfPresent(completedAt, forKey: .completedAt)
+    }
 
-    /// Applies the patch to `task`, validating each field it sets.
-    /// - Parameters:
-    ///   - task: the current task.
-    ///   - now: the new `updated_at`.
+    /// Checks the version 2 fields of a task read from elsewhere (an import): each must be what a surface
+    /// could have stored.
     /// - Throws: `TodoError.validation` naming the field.
-    public func applied(to task: TaskItem, at now: Timestamp) throws -> TaskItem {
-        var out = task
-        if let title { out.title = try TaskRules.title(title) }
-        if let description { out.description = try TaskRules.description(description) }
-        if let completed { out.completed = completed }
-        out.updatedAt = now
+    public func validated() throws -> TaskItem {
+        var out = self
+        out.title = try TaskRules.title(title)
+        out.description = try TaskRules.description(description)
+        out.priority = try TaskRules.priority(priority)
+        out.labels = try TaskRules.labels(labels)
+        out.project = try TaskRules.project(project)
+        if let timeZone { _ = try DateContext.zone(named: timeZone) }
+        if recurrence != nil && due == nil { throw TodoError.validation(field: "recurrence", "a recurring task needs a due date") }
         return out
     }
 }
 
-/// Which tasks a listing returns.
+/// Which tasks a listing returns, by completion.
 public enum TaskFilter: String, Sendable, Codable, CaseIterable {
     case all, pending, completed
 
@@ -124,45 +144,5 @@ public enum TaskFilter: String, Sendable, Codable, CaseIterable {
         case .pending: !task.completed
         case .completed: task.completed
         }
-    }
-}
-
-// MARK: - Rules
-
-/// The validation rules for task fields.
-public enum TaskRules {
-    /// Longest title, in characters, after trimming.
-    public static let maxTitle = 200
-    /// Longest description, in characters, after trimming.
-    public static let maxDescription = 1000
-
-    /// Trims and checks a title.
-    /// - Parameter raw: the title as given.
-    public static func title(_ raw: String) throws -> String {
-        let t = trim(raw)
-        guard !t.isEmpty else { throw TodoError.validation(field: "title", "title must not be empty") }
-        guard t.count <= maxTitle else { throw TodoError.validation(field: "title", "title must be at most \(maxTitle) characters") }
-        return t
-    }
-
-    /// Trims and checks a description; empty becomes nil.
-    /// - Parameter raw: the description as given.
-    public static func description(_ raw: String?) throws -> String? {
-        guard let raw else { return nil }
-        let t = trim(raw)
-        guard t.count <= maxDescription else {
-            throw TodoError.validation(field: "description", "description must be at most \(maxDescription) characters")
-        }
-        return t.isEmpty ? nil : t
-    }
-
-    /// Drops leading and trailing Unicode `White_Space` scalars (scalar by scalar, so a space carrying a combining
-    /// mark keeps the mark: a title is blank exactly when it has no scalar outside `White_Space`, which is what
-    /// the HTTP contract's pattern says).
-    static func trim(_ s: String) -> String {
-        var sub = Substring(s).unicodeScalars
-        while let f = sub.first, f.properties.isWhitespace { sub.removeFirst() }
-        while let l = sub.last, l.properties.isWhitespace { sub.removeLast() }
-        return String(Substring(sub))
     }
 }

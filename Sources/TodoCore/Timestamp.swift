@@ -69,10 +69,6 @@ extension Int64 {
     }
 }
 
-private func pad(_ value: Int, _ width: Int) -> String {
-    let s = String(value)
-    return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-}
 
 // MARK: - Parsing
 
