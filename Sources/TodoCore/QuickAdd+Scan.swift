@@ -31,18 +31,18 @@ struct QuickAddScan {
     /// - Throws: `TodoError.validation` for a second run, or for recognized words with a wrong value.
     func find() throws -> Found? {
         var best: Found?
-        var invalid: (start: Int, error: TodoError)?
+        var invalid: [(start: Int, error: TodoError)] = []
         forEachRun(excluding: nil) { range, attempt in
             switch attempt {
             case .parsed(let when):
                 if best == nil || range.count > best!.range.count { best = Found(range: range, when: when) }
             case .invalid(let e, let recurrence):
-                if invalid == nil { invalid = (range.lowerBound, TodoError.validation(field: recurrence ? "recurrence" : "due", e.message)) }
+                invalid.append((range.lowerBound, TodoError.validation(field: recurrence ? "recurrence" : "due", e.message)))
             case .no, .stop: break
             }
             return true
         }
-        if let invalid, best.map({ !$0.range.contains(invalid.start) }) ?? true { throw invalid.error }
+        if let wrong = invalid.first(where: { bad in best.map { !$0.range.contains(bad.start) } ?? true }) { throw wrong.error }
         guard let best else { return nil }
         var second: Range<Int>?
         forEachRun(excluding: best.range) { range, attempt in
@@ -85,7 +85,9 @@ struct QuickAddScan {
     }
 
     /// Reads one run.
-    func attempt(_ tokens: [String], endsTitle: Bool, lastWordStart: Int) -> Attempt {
+    func attempt(_ words: [String], endsTitle: Bool, lastWordStart: Int) -> Attempt {
+        // A comma ending the run belongs to the sentence: "Call mum tomorrow, then dad".
+        let tokens = words.count > 1 && words.last == "," ? Array(words.dropLast()) : words
         guard Self.isSafe(tokens, endsTitle: endsTitle) else {
             return Self.isSafe(tokens, endsTitle: true) ? .no : .stop
         }

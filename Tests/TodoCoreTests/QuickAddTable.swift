@@ -43,6 +43,13 @@ enum QuickAddTable {
         PhraseRow("berlin", "Plan trip 2027-03-01", "Plan trip | 2027-03-01"),
         PhraseRow("berlin", "  Book flight   tomorrow   9am  ", "Book flight | 2026-12-05T09:00:00+01:00"),
         PhraseRow("berlin", "Email P1 report", "Email report | p1"),
+        PhraseRow("berlin", "Call mum tomorrow, then dad", "Call mum then dad | 2026-12-05"),
+        PhraseRow("berlin", "\"Friday Night Lights\" tomorrow", "Friday Night Lights | 2026-12-05"),
+        PhraseRow("berlin", "Read chapter 5", "Read chapter 5"),
+        PhraseRow("berlin", "Review 2026 budget", "Review 2026 budget"),
+        PhraseRow("berlin", "Sat exam on friday", "Sat exam | 2026-12-04"),
+        PhraseRow("berlin", "Do this", "Do this"),
+        PhraseRow("berlin", "Meet at the cafe at 5pm", "Meet at the cafe | 2026-12-04T17:00:00+01:00"),
         PhraseRow("nyFall", "Call mum tomorrow 9am", "Call mum | 2026-11-01T09:00:00-05:00"),
         PhraseRow("sydneyOctober", "Early run tomorrow at 2:30am", "Early run | 2026-10-04T03:30:00+11:00"),
         PhraseRow("kolkata", "File taxes tomorrow @money", "File taxes | 2027-01-01 | @money"),
@@ -57,5 +64,7 @@ enum QuickAddTable {
         PhraseRow("berlin", "Call @bad!label", "! labels: label \"bad!label\""),
         PhraseRow("berlin", "Read in 0 days", "! due: \"in 0 days\": the number must"),
         PhraseRow("berlin", "Water plants every 0 days", "! recurrence: \"every 0 days\""),
+        PhraseRow("berlin", "Lunch tomorrow at 12:60", "! due: \"12:60\" is not a time"),
+        PhraseRow("berlin", "Call at 9 about the 5pm meeting", "! due: two dates in the text: \"at 9\" and \"5pm\""),
     ]
 }
