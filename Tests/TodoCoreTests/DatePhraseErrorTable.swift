@@ -42,5 +42,11 @@ extension DatePhraseTable {
         PhraseRow("berlin", "every jan 5 2027", "! recurrence: a yearly date takes no year"),
         PhraseRow("berlin", "every day at 25:00", "! recurrence: \"25:00\" is not a time"),
         PhraseRow("berlin", "weekly on", "! recurrence: \"on\" needs a day"),
+        PhraseRow("berlin", "this", "! due: \"this\" needs a weekday"),
+        PhraseRow("berlin", "end of", "! due: \"end of\" needs \"month\", \"week\" or \"year\""),
+        PhraseRow("berlin", "next 5", "! due: could not understand \"5\" in \"next 5\""),
+        PhraseRow("berlin", "tomorrow at noon 5pm", "! due: \"tomorrow at noon 5pm\" gives two times"),
+        PhraseRow("berlin", "every day at", "! recurrence: \"at\" needs a time"),
+        PhraseRow("berlin", "every month on the", "! recurrence: \"on the\" needs a day"),
     ]
 }
