@@ -95,20 +95,22 @@ struct PhraseReader {
     /// The next date not before today whose day of the month is `day` (1...31; months without it are skipped).
     func nextDay(_ day: Int) -> LocalDate {
         var y = today.year, m = today.month
-        while true {
+        while y <= 9999 {
             if let d = LocalDate(year: y, month: m, day: day), d >= today { return d }
             m += 1
             if m > 12 { m = 1; y += 1 }
         }
+        return today.endOfMonth
     }
 
     /// The next `month`/`day` not before today (29 February: the next leap year's).
     func nextOccurrence(month: Int, day: Int) -> LocalDate {
         var y = today.year
-        while true {
+        while y <= 9999 {
             if let d = LocalDate(year: y, month: month, day: day), d >= today { return d }
             y += 1
         }
+        return LocalDate.clamped(year: 9999, month: month, day: day)
     }
 
     /// `in 3 days`, `in a week`, `in 2 months` (clamped to the month's end), `in 1 year`.
