@@ -44,7 +44,7 @@ func runTaskBench(directory: String, quick: Bool) async throws {
                      times[min(times.count - 1, Int(Double(times.count) * 0.99))]))
     }
     await store.close()
-    //QA try runQuickAddBench(runs: quick ? 2_000 : 20_000, context: context)
+    try runQuickAddBench(runs: quick ? 2_000 : 20_000, context: context)
 }
 
 /// A fixed "now" for seeded data and queries: Monday 30 November 2026, 10:00 UTC.
