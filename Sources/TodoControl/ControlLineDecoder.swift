@@ -86,6 +86,7 @@ public struct ControlLineDecoder: Sendable {
         case ControlMethods.Status.name: return .status
         case ControlMethods.AddTask.name:
             let params = try p(AddTaskParams.self)
+            try ControlTaskMapping.checkTitleOrText(params)
             try checkRequestID(params.requestID)
             return .addTask(params)
         case ControlMethods.ListTasks.name: return .listTasks(try p(ListTasksParams.self))

@@ -22,13 +22,8 @@ public enum ControlTaskMapping {
     ///   - p: the params.
     ///   - context: now and the caller's zone.
     public static func draft(_ p: AddTaskParams, in context: DateContext) throws -> TaskDraft {
-        var draft: TaskDraft
-        switch (p.title, p.text) {
-        case (.some, .some): throw TodoError.validation(field: "text", "give either title or text (quick add), not both")
-        case (nil, nil): throw TodoError.validation(field: "title", "title (or quick-add text) is required")
-        case (let title?, nil): draft = TaskDraft(title: title)
-        case (nil, let text?): draft = try QuickAdd.parse(text, in: context).draft
-        }
+        try checkTitleOrText(p)
+        var draft = try p.text.map { try QuickAdd.parse($0, in: context).draft } ?? TaskDraft(title: p.title ?? "")
         if let d = p.description { draft.description = d }
         if let text = p.due { draft.due = try due(text, in: context) }
         if let text = p.recurrence {
@@ -41,6 +36,17 @@ public enum ControlTaskMapping {
         if let project = p.project { draft.project = project }
         if draft.due?.instant != nil || draft.recurrence != nil { draft.timeZone = context.zone.identifier }
         return try draft.validated()
+    }
+
+    /// Exactly one of `title` and `text` (checked when the line is decoded, and again here).
+    /// - Parameter p: the params.
+    /// - Throws: `TodoError.validation` on `title` (neither) or `text` (both).
+    public static func checkTitleOrText(_ p: AddTaskParams) throws {
+        switch (p.title, p.text) {
+        case (.some, .some): throw TodoError.validation(field: "text", "give either title or text (quick add), not both")
+        case (nil, nil): throw TodoError.validation(field: "title", "title (or quick-add text) is required")
+        default: break
+        }
     }
 
     /// The patch for `tasks.update`.
