@@ -18,8 +18,8 @@ struct PhraseReader {
     /// A failure quoting `what` inside the whole phrase.
     func unknown(_ i: Int) -> PhraseError {
         guard i < t.count else { return PhraseError(message: "\"\(text)\" is incomplete") }
-        if t.count == 1 { return PhraseError(message: "could not understand \"\(t[i])\"") }
-        return PhraseError(message: "could not understand \"\(t[i])\" in \"\(text)\"")
+        if t.count == 1 { return PhraseError(lazy: "could not understand \"\(t[i])\"", at: i) }
+        return PhraseError(lazy: "could not understand \"\(t[i])\" in \"\(text)\"", at: i)
     }
 
     /// The words `range` quoted.
@@ -197,8 +197,12 @@ struct PhraseReader {
         }
         switch PhraseWords.clock(t[j]) {
         case .time(let s):
-            if j + 1 < t.count, PhraseWords.meridiem(Substring(t[j + 1])) != nil { throw PhraseError(invalid: "\"\(words(j..<j + 2))\" is not a time") }
-            return (s, j - i + 1, false)
+            guard j + 1 < t.count, let add = PhraseWords.meridiem(Substring(t[j + 1])) else { return (s, j - i + 1, false) }
+            // "5:30 pm": a 12-hour time written apart from its am/pm ("17:00 pm" is not a time).
+            guard case .time(let twelve) = PhraseWords.clock(t[j] + (add == 0 ? "am" : "pm")) else {
+                throw PhraseError(invalid: "\"\(words(j..<j + 2))\" is not a time")
+            }
+            return (twelve, j - i + 2, false)
         case .invalid: throw PhraseError(invalid: "\"\(t[j])\" is not a time")
         case .none: break
         }

@@ -11,6 +11,7 @@ extension DatePhrase {
         if let f = PhraseWords.adverbs[t[0]] {
             freq = f
         } else {
+            guard t[0] == "every" else { throw r.unknown(0) }
             guard i < t.count else {
                 throw PhraseError(message: "\"every\" needs what repeats (\"every day\", \"every monday\", \"every month on the 1st\")")
             }

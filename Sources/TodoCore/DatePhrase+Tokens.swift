@@ -137,18 +137,30 @@ enum PhraseWords {
     }
 }
 
-/// A failure inside the phrase reader; the public API turns it into `TodoError.validation`.
+/// A failure inside the phrase reader; the public API turns it into `TodoError.validation`. The message is
+/// built only when asked for (quick add tries many runs of words that fail).
 struct PhraseError: Error {
-    /// What was not understood, quoting it.
-    var message: String
+    private let build: @Sendable () -> String
     /// Whether the words were recognized as a date, time or count but their value is wrong ("feb 30",
     /// "25:00", "in 0 days"): quick add reports these instead of keeping the words as title.
     var isInvalidValue = false
+    /// The token that was not understood, when one was: no longer run of words starting the same way
+    /// can read it differently (quick add stops extending a run there).
+    var position: Int?
 
-    init(message: String) { self.message = message }
+    /// What was not understood, quoting it.
+    var message: String { build() }
+
+    init(message: String) { self.build = { message } }
+
+    /// A message built when read, for the failures quick add meets most (a word that is not a date).
+    init(lazy message: @autoclosure @escaping @Sendable () -> String, at position: Int?) {
+        self.build = message
+        self.position = position
+    }
 
     init(invalid message: String) {
-        self.message = message
+        self.build = { message }
         self.isInvalidValue = true
     }
 }

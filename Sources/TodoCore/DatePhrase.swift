@@ -130,10 +130,10 @@ public enum DatePhrase {
     static func notUnderstood(_ r: PhraseReader, at i: Int) -> PhraseError {
         let w = r.t[i]
         if let n = PhraseWords.dayNumber(w) {
-            return PhraseError(message: "\"\(w)\" alone is ambiguous (write \"jan \(n)\", \"the \(ordinal(n))\" or \"at \(n)\")")
+            return PhraseError(lazy: "\"\(w)\" alone is ambiguous (write \"jan \(n)\", \"the \(ordinal(n))\" or \"at \(n)\")", at: i)
         }
         if PhraseWords.months[w] != nil {
-            return PhraseError(message: "\"\(w)\" needs a day (\"\(w) 5\")")
+            return PhraseError(lazy: "\"\(w)\" needs a day (\"\(w) 5\")", at: i)
         }
         return r.unknown(i)
     }

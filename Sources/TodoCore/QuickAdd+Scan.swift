@@ -23,6 +23,8 @@ struct QuickAddScan {
         case parsed(ParsedWhen)
         case invalid(PhraseError, recurrence: Bool)
         case no
+        /// Not a date, and no longer run from the same start can be one.
+        case stop
     }
 
     /// The longest date run, nil when there is none.
@@ -36,7 +38,7 @@ struct QuickAddScan {
                 if best == nil || range.count > best!.range.count { best = Found(range: range, when: when) }
             case .invalid(let e, let recurrence):
                 if invalid == nil { invalid = (range.lowerBound, TodoError.validation(field: recurrence ? "recurrence" : "due", e.message)) }
-            case .no: break
+            case .no, .stop: break
             }
             return true
         }
@@ -64,9 +66,12 @@ struct QuickAddScan {
             while b < words.count && b - a < QuickAdd.maxRun {
                 if case .quoted = words[b].kind { break }
                 if let excluding, excluding.contains(b) { break }
+                let lastWordStart = tokens.count
                 tokens += words[b].tokens
                 b += 1
-                guard body(a..<b, attempt(tokens, endsTitle: b == words.count)) else { return }
+                let result = attempt(tokens, endsTitle: b == words.count, lastWordStart: lastWordStart)
+                guard body(a..<b, result) else { return }
+                if case .stop = result { break }
             }
         }
     }
@@ -80,8 +85,10 @@ struct QuickAddScan {
     }
 
     /// Reads one run.
-    func attempt(_ tokens: [String], endsTitle: Bool) -> Attempt {
-        guard Self.isSafe(tokens, endsTitle: endsTitle) else { return .no }
+    func attempt(_ tokens: [String], endsTitle: Bool, lastWordStart: Int) -> Attempt {
+        guard Self.isSafe(tokens, endsTitle: endsTitle) else {
+            return Self.isSafe(tokens, endsTitle: true) ? .no : .stop
+        }
         let r = PhraseReader(tokens: tokens, today: today)
         let recurrence = DatePhrase.isRecurrence(tokens)
         do {
@@ -91,7 +98,9 @@ struct QuickAddScan {
             }
             return .parsed(ParsedWhen(due: try DatePhrase.due(r, in: context), recurrence: nil))
         } catch {
-            return error.isInvalidValue ? .invalid(error, recurrence: recurrence) : .no
+            if error.isInvalidValue { return .invalid(error, recurrence: recurrence) }
+            if let k = error.position, k < lastWordStart { return .stop }
+            return .no
         }
     }
 
