@@ -76,8 +76,10 @@ async def exercise(url: str, token: str | None) -> dict:
                 missing = await session.call_tool("delete_task", {"task_id": task_id})
                 dated = await session.call_tool("add_task", {"title": "Dated", "due": "today"})
                 listed_today = await session.call_tool("list_tasks", {"due": "today"})
+                rent = await session.call_tool("add_task", {"title": "Pay rent", "recurrence": "every month on the 1st", "priority": 2})
+                cleared = await session.call_tool("update_task", {"task_id": structured(rent)["task_id"], "clear": ["priority"]})
                 return dict(tools=tools, added=added, listed=listed, updated=updated, completed=completed, deleted=deleted, missing=missing,
-                            dated=dated, listed_today=listed_today)
+                            dated=dated, listed_today=listed_today, rent=rent, cleared=cleared)
 
 
 def test_official_client_over_streamable_http(http_daemon):
@@ -94,6 +96,10 @@ def test_official_client_over_streamable_http(http_daemon):
     kiritimati = datetime.now(timezone(timedelta(hours=14))).date().isoformat()
     assert structured(r["dated"])["due"] == kiritimati
     assert [t["title"] for t in structured(r["listed_today"])["tasks"]] == ["Dated"]
+    rent = structured(r["rent"])
+    assert rent["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=1" and rent["recurrence_text"] == "every month on the 1st"
+    assert rent["due"].endswith("-01") and " 1 " in rent["due_text"] and rent["priority"] == 2
+    assert "priority" not in structured(r["cleared"]) and structured(r["cleared"])["recurrence"] == rent["recurrence"]
 
 
 def test_mcp_http_requires_the_token(http_daemon):
