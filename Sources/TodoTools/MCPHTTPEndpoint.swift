@@ -167,10 +167,12 @@ public actor MCPHTTPEndpoint {
     ///   - body: the JSON-RPC message bytes.
     ///   - user: the authenticated user.
     ///   - sessionID: the `Mcp-Session-Id` header, if any.
+    ///   - timeZone: the `X-Time-Zone` header, if any.
     /// - Returns: status, content type, body and the session id to send back.
-    public func handle(body: [UInt8], user: UserID, sessionID: String?) async -> (status: Int, contentType: String, body: [UInt8], sessionID: String?) {
+    public func handle(body: [UInt8], user: UserID, sessionID: String?, timeZone: String? = nil) async -> (status: Int, contentType: String, body: [UInt8], sessionID: String?) {
         var headers = ["Accept": "application/json, text/event-stream", "Content-Type": "application/json"]
         if let sessionID { headers[HTTPHeaderName.sessionID] = sessionID }
+        if let timeZone { headers["X-Time-Zone"] = timeZone }
         let reply = await handle(MCPHTTPRequest(method: "POST", headers: headers, body: body), user: user)
         let session = reply.headers.first { $0.key.lowercased() == "mcp-session-id" }?.value ?? sessionID
         switch reply.body {
