@@ -86,15 +86,21 @@ public struct ControlLineDecoder: Sendable {
         case ControlMethods.Status.name: return .status
         case ControlMethods.AddTask.name:
             let params = try p(AddTaskParams.self)
-            if let rid = params.requestID, !(1...128).contains(rid.utf8.count) {
-                throw RPCError.invalidParams(field: "request_id", "request_id must be 1-128 bytes")
-            }
+            try ControlTaskMapping.checkTitleOrText(params)
+            try checkRequestID(params.requestID)
             return .addTask(params)
         case ControlMethods.ListTasks.name: return .listTasks(try p(ListTasksParams.self))
         case ControlMethods.GetTask.name: return .getTask(try p(TaskIDParams.self))
-        case ControlMethods.UpdateTask.name: return .updateTask(try p(UpdateTaskParams.self))
-        case ControlMethods.CompleteTask.name: return .completeTask(try p(CompleteTaskParams.self))
+        case ControlMethods.UpdateTask.name:
+            let params = try p(UpdateTaskParams.self)
+            try checkRequestID(params.requestID)
+            return .updateTask(params)
+        case ControlMethods.CompleteTask.name:
+            let params = try p(CompleteTaskParams.self)
+            try checkRequestID(params.requestID)
+            return .completeTask(params)
         case ControlMethods.DeleteTask.name: return .deleteTask(try p(TaskIDParams.self))
+        case ControlMethods.UndoTask.name: return .undoTask
         case ControlMethods.IssueToken.name:
             let params = try p(IssueTokenParams.self)
             if let ttl = params.ttlSeconds, ttl <= 0 {
@@ -114,6 +120,12 @@ public struct ControlLineDecoder: Sendable {
         case ControlMethods.Subscribe.name: return .subscribe
         case ControlMethods.Shutdown.name: return .shutdown
         default: return nil
+        }
+    }
+
+    private static func checkRequestID(_ id: String?) throws {
+        if let id, !(1...128).contains(id.utf8.count) {
+            throw RPCError.invalidParams(field: "request_id", "request_id must be 1-128 bytes")
         }
     }
 

@@ -30,7 +30,7 @@ public enum ControlMethods {
         public typealias Result = TaskItem
         public static let name = "tasks.add"
     }
-    /// `tasks.list`: the caller's tasks.
+    /// `tasks.list`: the caller's tasks that match the filters (view, due, priority, label, project, q, sort, limit).
     public enum ListTasks: ControlMethod {
         public typealias Params = ListTasksParams
         public typealias Result = TaskListResult
@@ -42,7 +42,7 @@ public enum ControlMethods {
         public typealias Result = TaskItem
         public static let name = "tasks.get"
     }
-    /// `tasks.update`: change title, description or completion.
+    /// `tasks.update`: change any field; null clears.
     public enum UpdateTask: ControlMethod {
         public typealias Params = UpdateTaskParams
         public typealias Result = TaskItem
@@ -59,6 +59,12 @@ public enum ControlMethods {
         public typealias Params = TaskIDParams
         public typealias Result = TaskItem
         public static let name = "tasks.delete"
+    }
+    /// `tasks.undo`: undo the caller's most recent task change (409-like conflict when there is none).
+    public enum UndoTask: ControlMethod {
+        public typealias Params = EmptyParams
+        public typealias Result = UndoResult
+        public static let name = "tasks.undo"
     }
     /// `token.issue`: a bearer token for the HTTP API.
     public enum IssueToken: ControlMethod {
@@ -121,6 +127,7 @@ public enum ControlRequest: Sendable, Hashable {
     case updateTask(UpdateTaskParams)
     case completeTask(CompleteTaskParams)
     case deleteTask(TaskIDParams)
+    case undoTask
     case issueToken(IssueTokenParams)
     case loginCode
     case compact
@@ -140,6 +147,7 @@ public enum ControlRequest: Sendable, Hashable {
         case .updateTask: ControlMethods.UpdateTask.name
         case .completeTask: ControlMethods.CompleteTask.name
         case .deleteTask: ControlMethods.DeleteTask.name
+        case .undoTask: ControlMethods.UndoTask.name
         case .issueToken: ControlMethods.IssueToken.name
         case .loginCode: ControlMethods.LoginCode.name
         case .compact: ControlMethods.Compact.name

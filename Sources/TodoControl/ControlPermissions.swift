@@ -31,7 +31,7 @@ public enum ControlPermissions {
     ///   - peer: who asks.
     public static func requirement(for request: ControlRequest, peer: ControlPeer) -> Requirement? {
         switch request {
-        case .status, .addTask, .listTasks, .getTask, .updateTask, .completeTask, .deleteTask, .loginCode, .subscribe:
+        case .status, .addTask, .listTasks, .getTask, .updateTask, .completeTask, .deleteTask, .undoTask, .loginCode, .subscribe:
             return nil
         case .export, .importData:
             return nil  // scoped: a member exports its own data and imports only into its own user

@@ -40,18 +40,23 @@ struct DaemonControlHandler: ControlHandler {
         case .status:
             return .result(try await status(for: peer))
         case .addTask(let p):
-            return .result(try await store.addTask(TaskDraft(title: p.title, description: p.description), for: user, requestID: p.requestID))
+            let draft = try ControlTaskMapping.draft(p, in: try context(p.timeZone))
+            return .result(try await store.addTask(draft, for: user, requestID: p.requestID))
         case .listTasks(let p):
-            return .result(TaskListResult(tasks: try await store.tasks(for: user, filter: p.status ?? .all)))
+            let context = try context(p.timeZone)
+            let query = try ControlTaskMapping.query(p, in: context)
+            return .result(TaskListResult(tasks: try await store.tasks(for: user, query: query, context: context)))
         case .getTask(let p):
             return .result(try await store.task(p.id, for: user))
         case .updateTask(let p):
-            guard !p.patch.isEmpty else { throw RPCError.invalidParams(field: "title", "nothing to change: give title, description or completed") }
-            return .result(try await store.updateTask(p.id, p.patch, for: user))
+            let patch = try ControlTaskMapping.patch(p, in: try context(p.timeZone))
+            return .result(try await store.updateTask(p.id, patch, for: user, requestID: p.requestID))
         case .completeTask(let p):
-            return .result(try await store.setCompleted(p.id, p.completed ?? true, for: user))
+            return .result(try await store.updateTask(p.id, TaskPatch(completed: p.completed ?? true), for: user, requestID: p.requestID))
         case .deleteTask(let p):
             return .result(try await store.deleteTask(p.id, for: user))
+        case .undoTask:
+            return .result(try await store.undo(for: user))
         case .issueToken(let p):
             return .result(try await issueToken(p, peer: peer))
         case .loginCode:
@@ -126,6 +131,11 @@ struct DaemonControlHandler: ControlHandler {
     }
 
     // MARK: Helpers
+
+    /// The request's date context: the daemon's clock, the caller's zone (-32602 naming time_zone if unknown).
+    private func context(_ timeZone: String?) throws -> DateContext {
+        try ControlTaskMapping.context(timeZone: timeZone, now: clock.now())
+    }
 
     static func json(_ value: some Encodable) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))

@@ -28,29 +28,6 @@ enum Output {
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    // MARK: Tasks
-
-    /// A table of tasks: ID, done mark, creation time, title.
-    static func table(_ tasks: [TaskItem]) -> String {
-        guard !tasks.isEmpty else { return "No tasks." }
-        let idWidth = max(2, tasks.map(\.id.rawValue.count).max() ?? 2)
-        var lines = [pad("ID", idWidth) + "  DONE  CREATED           TITLE"]
-        for task in tasks {
-            lines.append(pad(task.id.rawValue, idWidth) + "  " + (task.completed ? "[x]" : "[ ]") + "   " + shortTime(task.createdAt) + "  " + task.title)
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    /// Every field of one task.
-    static func detail(_ task: TaskItem) -> String {
-        var lines = [
-            "id           \(task.id)", "title        \(task.title)", "completed    \(task.completed ? "yes" : "no")",
-            "created_at   \(task.createdAt)", "updated_at   \(task.updatedAt)",
-        ]
-        if let description = task.description { lines.insert("description  \(description)", at: 2) }
-        return lines.joined(separator: "\n")
-    }
-
     /// `2026-11-22 02:10` (UTC).
     static func shortTime(_ t: Timestamp) -> String {
         let text = t.rfc3339

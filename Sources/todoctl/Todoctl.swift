@@ -23,7 +23,7 @@ struct Todoctl: AsyncParsableCommand {
 
     static var subcommandList: [any ParsableCommand.Type] {
         var list: [any ParsableCommand.Type] = [
-            Add.self, List.self, Show.self, Done.self, Undone.self, Edit.self, Remove.self, Status.self, Backup.self,
+            Add.self, List.self, Today.self, Upcoming.self, Show.self, Done.self, Undone.self, Edit.self, Undo.self, Remove.self, Status.self, Backup.self,
             Export.self, Import.self, Compact.self, Watch.self, Stop.self, Token.self, Open.self,
         ]
         list += extraSubcommands

@@ -14,7 +14,7 @@ struct ControlPermissionsTests {
     /// Every method any admitted peer may call (scoped to its own user by the handler).
     static let selfService: [ControlRequest] = [
         .status, .addTask(AddTaskParams(title: "x")), .listTasks(ListTasksParams()), .getTask(TaskIDParams(id: id)),
-        .updateTask(UpdateTaskParams(id: id, title: "y")), .completeTask(CompleteTaskParams(id: id)), .deleteTask(TaskIDParams(id: id)),
+        .updateTask(UpdateTaskParams(id: id, title: "y")), .completeTask(CompleteTaskParams(id: id)), .deleteTask(TaskIDParams(id: id)), .undoTask,
         .issueToken(IssueTokenParams()), .issueToken(IssueTokenParams(user: alice)), .loginCode, .subscribe,
         .export, .importData(ImportParams(data: .null)),
     ]

@@ -23,7 +23,7 @@ final class FakeControlHandler: ControlHandler {
         let now = Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)
         switch request {
         case .addTask(let p):
-            guard let title = try? TaskRules.title(p.title) else { return .failure(.invalidParams(field: "title", "title must not be empty")) }
+            guard let title = try? TaskRules.title(p.title ?? "") else { return .failure(.invalidParams(field: "title", "title must not be empty")) }
             let task = TaskItem(id: TaskID.random(), title: title, description: p.description, completed: false, createdAt: now, updatedAt: now)
             tasks.withLock { $0.append(task) }
             let change = TaskChange(kind: .created, user: peer.user, task: task)
