@@ -80,9 +80,11 @@ async def exercise(sock: Path) -> dict:
             deleted = await session.call_tool("delete_task", {"task_id": task_id})
             after = await session.call_tool("list_tasks", {})
             bad_due = await session.call_tool("add_task", {"title": "x", "due": "someday soon"})
+            rent = await session.call_tool("add_task", {"title": "Pay rent", "recurrence": "every month on the 1st", "labels": ["Bills"]})
+            dated = await session.call_tool("list_tasks", {"due": "any", "label": "bills", "sort": "due"})
             return dict(init=init, tools=tools, added=added, task_id=task_id, updated=updated, pending=pending,
                         completed=completed, done=done, missing=missing, invalid=invalid, deleted=deleted, after=after,
-                        bad_due=bad_due)
+                        bad_due=bad_due, rent=rent, dated=dated)
 
 
 def test_official_client_lists_and_calls_all_five_tools(daemon):
@@ -115,6 +117,10 @@ def test_official_client_lists_and_calls_all_five_tools(daemon):
         assert attr(r["tools"][name], "output_schema", "outputSchema")["type"] == "object"
     assert "due_before" in attr(r["tools"]["list_tasks"], "input_schema", "inputSchema")["properties"]
     assert is_error(r["bad_due"]) and "Invalid due" in r["bad_due"].content[0].text
+    rent = structured(r["rent"])
+    assert rent["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=1" and rent["recurrence_text"] == "every month on the 1st"
+    assert rent["due"].endswith("-01") and " 1 " in rent["due_text"] and rent["labels"] == ["bills"]
+    assert [t["title"] for t in structured(r["dated"])["tasks"]] == ["Pay rent"]
 
 
 def test_changes_are_visible_to_todoctl(daemon):
