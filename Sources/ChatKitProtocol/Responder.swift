@@ -1,3 +1,4 @@
+public import Foundation
 public import TodoCore
 
 // MARK: - Responder contract
@@ -24,6 +25,8 @@ public struct ResponderInput: Sendable {
     public var history: [ConversationEntry]
     /// The new user message text.
     public var message: String
+    /// The user's zone for this turn (the browser's `X-Time-Zone`, else the daemon's): what "tomorrow" means.
+    public var timeZone: TimeZone
 
     /// - Parameters:
     ///   - user: the authenticated user.
@@ -31,12 +34,15 @@ public struct ResponderInput: Sendable {
     ///   - isNewThread: whether this turn created the thread.
     ///   - history: earlier entries, oldest first.
     ///   - message: the new user text.
-    public init(user: UserID, threadID: String, isNewThread: Bool, history: [ConversationEntry], message: String) {
+    ///   - timeZone: the user's zone for the turn (default: the process's zone).
+    public init(user: UserID, threadID: String, isNewThread: Bool, history: [ConversationEntry], message: String,
+                timeZone: TimeZone = .current) {
         self.user = user
         self.threadID = threadID
         self.isNewThread = isNewThread
         self.history = history
         self.message = message
+        self.timeZone = timeZone
     }
 }
 

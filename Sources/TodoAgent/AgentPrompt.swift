@@ -1,23 +1,38 @@
 import Foundation
 import ChatKitProtocol
 import MCP
+import TodoCore
 
 // MARK: - System prompt
 
 /// What the model is told before every turn.
 enum AgentPrompt {
-    static let system = """
+    static let rules = """
         You are the todo assistant of todod. You manage the signed-in user's tasks only through these tools:
-        - add_task(title, description?): create a task.
-        - list_tasks(status: all|pending|completed): see tasks and their task_id values.
-        - complete_task(task_id): mark a task done.
-        - update_task(task_id, title?, description?): change a task.
+        - add_task(title, description?, due?, priority?, labels?, project?, recurrence?): create a task.
+        - list_tasks(status?, view?, due?, due_before?, due_after?, priority?, label?, project?, query?, sort?, limit?):
+          see tasks and their task_id values ("this week" is due: next_7_days).
+        - complete_task(task_id): mark a task done (a recurring one moves to its next date).
+        - update_task(task_id, any field; clear: [fields] removes values): change a task.
         - delete_task(task_id): delete a task permanently.
+        Pass due, due_before, due_after and recurrence in plain words as the user said them ("tomorrow 5pm",
+        "every month on the 1st"); the server resolves them in the user's time zone, so never compute dates.
+        Confirm dates using the due_text and recurrence_text the tools return.
         Rules: use list_tasks to find a task_id when the user names a task by its title; never invent ids.
         Before deleting, ask the user to confirm unless they clearly asked for that exact deletion.
         If a tool returns an error, explain it briefly or fix the call. Answer briefly and plainly;
         after changing tasks, say what changed.
         """
+
+    /// The system prompt for one turn: the rules plus the user's current date, weekday, time and zone.
+    /// - Parameter context: now and the user's zone.
+    static func system(_ context: DateContext) -> String {
+        let today = context.today
+        let second = context.secondOfDay(of: context.now)
+        let time = String(format: "%02d:%02d", second / 3600, second / 60 % 60)
+        let date = "\(today.weekday.name) \(today.day) \(monthNames[today.month - 1]) \(today.year)"
+        return rules + "\nNow for the user: \(date) (\(today.iso)), \(time), time zone \(context.zone.identifier)."
+    }
 
     // MARK: - History
 
@@ -27,7 +42,8 @@ enum AgentPrompt {
     ///   - history: earlier entries, oldest first.
     ///   - message: the new user message.
     ///   - budget: characters of history to keep.
-    static func messages(history: [ConversationEntry], message: String, budget: Int) -> [ChatMessage] {
+    ///   - context: now and the user's zone, for the system prompt.
+    static func messages(history: [ConversationEntry], message: String, budget: Int, context: DateContext) -> [ChatMessage] {
         var groups: [[ChatMessage]] = []
         var index = 0
         while index < history.count {
@@ -57,7 +73,7 @@ enum AgentPrompt {
             used += size
             kept.append(group)
         }
-        return [ChatMessage(role: .system, content: system)] + kept.reversed().flatMap { $0 }
+        return [ChatMessage(role: .system, content: system(context))] + kept.reversed().flatMap { $0 }
             + [ChatMessage(role: .user, content: clip(message, 16000))]
     }
 

@@ -21,6 +21,7 @@ public struct AgentResponder: Responder {
     private let client: any LLMClient
     private let configuration: LLMConfiguration
     private let tasks: any TaskRepository
+    private let clock: any WallClock
     private let logger: Logger
     /// The tool list from the first turn's `tools/list` (the catalog is fixed for a server build).
     private let toolDefinitions = ToolDefinitionCache()
@@ -31,13 +32,16 @@ public struct AgentResponder: Responder {
     ///   - client: the model.
     ///   - configuration: model name, limits, retries.
     ///   - tasks: the task store the tools act on.
+    ///   - clock: the daemon's clock (the prompt's date and "now" for dates in words).
     ///   - logger: where the agent logs.
-    public init(client: any LLMClient, configuration: LLMConfiguration, tasks: any TaskRepository, logger: Logger) {
+    public init(client: any LLMClient, configuration: LLMConfiguration, tasks: any TaskRepository,
+                clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.client = client
         self.configuration = configuration
         self.tasks = tasks
+        self.clock = clock
         self.logger = logger
-        self.sessions = ToolSessionPool(repository: tasks)
+        self.sessions = ToolSessionPool(repository: tasks, clock: clock)
     }
 
     public func respond(to input: ResponderInput) -> AsyncThrowingStream<ResponderEvent, any Error> {
@@ -87,11 +91,11 @@ public struct AgentResponder: Responder {
     private struct RoundsExhausted: Error { var rounds: Int }
 
     private func loop(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
-        let session = try await sessions.session(for: input.user)
+        let session = try await sessions.session(for: input.user, zone: input.timeZone)
         do {
             try await rounds(input, session, out)
         } catch let error as TodoToolsError {
-            await sessions.discard(input.user)
+            await sessions.discard(input.user, zone: input.timeZone)
             throw error
         }
     }
@@ -102,7 +106,8 @@ public struct AgentResponder: Responder {
                 ToolDefinition(name: $0.name, description: $0.description ?? $0.name, parameters: $0.inputSchema)
             }
         }
-        var messages = AgentPrompt.messages(history: input.history, message: input.message, budget: configuration.historyBudgetCharacters)
+        let now = DateContext(now: clock.now(), zone: input.timeZone)
+        var messages = AgentPrompt.messages(history: input.history, message: input.message, budget: configuration.historyBudgetCharacters, context: now)
         var usedCallIDs: Set<String> = []
         for round in 1...max(1, configuration.maxRounds) {
             let request = ChatRequest(model: configuration.model, messages: messages, tools: tools)

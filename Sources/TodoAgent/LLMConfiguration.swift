@@ -105,8 +105,10 @@ public struct LLMConfiguration: Sendable, Hashable {
 /// - Parameters:
 ///   - configuration: the model settings (`LLMConfiguration.fromEnvironment(...)`).
 ///   - tasks: the task store the tools act on.
+///   - clock: the daemon's clock ("today" in the prompt and for dates in words).
 ///   - logger: where the agent logs.
-public func makeResponder(configuration: LLMConfiguration, tasks: any TaskRepository, logger: Logger) -> any Responder {
+public func makeResponder(configuration: LLMConfiguration, tasks: any TaskRepository, clock: any WallClock = SystemWallClock(),
+                          logger: Logger) -> any Responder {
     if let problem = configuration.problem {
         logger.warning("assistant disabled", metadata: ["todo.llm.problem": .string(problem)])
         return UnconfiguredResponder(message: problem)
@@ -114,5 +116,5 @@ public func makeResponder(configuration: LLMConfiguration, tasks: any TaskReposi
     let client = OpenAICompatibleClient(
         baseURL: configuration.baseURL, apiKey: configuration.apiKey,
         requestTimeout: .milliseconds(Int64(configuration.turnTimeoutSeconds * 1000) + 5000))
-    return AgentResponder(client: client, configuration: configuration, tasks: tasks, logger: logger)
+    return AgentResponder(client: client, configuration: configuration, tasks: tasks, clock: clock, logger: logger)
 }

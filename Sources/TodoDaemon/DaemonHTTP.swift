@@ -81,8 +81,8 @@ extension DaemonHTTP {
         onReady: @escaping @Sendable () async -> Void
     ) -> any Service {
         let llm = LLMConfiguration.fromEnvironment(context.environment)
-        let responder = makeResponder(configuration: llm, tasks: store, logger: context.makeLogger("todo.agent"))
-        let mcp = MCPHTTPEndpoint(repository: store, logger: context.makeLogger("todo.mcp"))
+        let responder = makeResponder(configuration: llm, tasks: store, clock: context.clock, logger: context.makeLogger("todo.agent"))
+        let mcp = MCPHTTPEndpoint(repository: store, clock: context.clock, logger: context.makeLogger("todo.mcp"))
         let dependencies = HTTPDependencies(
             tasks: store, threads: store, auth: auth, responder: responder, clock: context.clock,
             logger: context.makeLogger("todo.http"), mcpEndpoint: mcp)

@@ -1,3 +1,4 @@
+import Foundation
 import ChatKitProtocol
 import TodoCore
 import Logging
@@ -20,7 +21,7 @@ extension ChatKitServer {
     }
 
     /// `threads.create`: thread.created (once the thread and message are saved), the user message, stream_options, the response.
-    func createThread(input: UserMessageInput, user: UserID) async throws -> ChatKitStream {
+    func createThread(input: UserMessageInput, user: UserID, zone: TimeZone) async throws -> ChatKitStream {
         let permit = try await permit(input, user: user)
         let now = clock.now()
         let thread = StoredThread(id: Self.newID("thr"), createdAt: now, payload: ChatKitWire.threadPayload(title: nil).text)
@@ -41,13 +42,13 @@ extension ChatKitServer {
             emit(ChatKitWire.threadEvent("thread.created", thread: ChatKitWire.thread(id: thread.id, createdAt: thread.createdAt, payload: ChatKitWire.threadPayload(title: nil))))
             emit(ChatKitWire.itemEvent("thread.item.done", item: message))
             emit(ChatKitWire.streamOptions)
-            let turn = ResponderInput(user: user, threadID: thread.id, isNewThread: true, history: [], message: input.text)
+            let turn = ResponderInput(user: user, threadID: thread.id, isNewThread: true, history: [], message: input.text, timeZone: zone)
             await server.runTurn(turn, thread: thread, emit: emit)
         }
     }
 
     /// `threads.add_user_message`: the user message, stream_options, the response.
-    func addUserMessage(threadID: String, input: UserMessageInput, user: UserID) async throws -> ChatKitStream {
+    func addUserMessage(threadID: String, input: UserMessageInput, user: UserID, zone: TimeZone) async throws -> ChatKitStream {
         let thread = try await loadThread(threadID, user: user)
         let history = try await history(threadID: threadID, before: nil, user: user)
         let permit = try await permit(input, user: user)
@@ -61,13 +62,13 @@ extension ChatKitServer {
             defer { permit.release() }
             emit(ChatKitWire.itemEvent("thread.item.done", item: message))
             emit(ChatKitWire.streamOptions)
-            let turn = ResponderInput(user: user, threadID: threadID, isNewThread: false, history: history, message: input.text)
+            let turn = ResponderInput(user: user, threadID: threadID, isNewThread: false, history: history, message: input.text, timeZone: zone)
             await server.runTurn(turn, thread: thread, emit: emit)
         }
     }
 
     /// `threads.retry_after_item`: stream_options, `thread.item.removed` for every newer item, the response.
-    func retry(threadID: String, itemID: String, user: UserID) async throws -> ChatKitStream {
+    func retry(threadID: String, itemID: String, user: UserID, zone: TimeZone) async throws -> ChatKitStream {
         let thread = try await loadThread(threadID, user: user)
         let item = try await loadItem(itemID, threadID: threadID, user: user)
         guard let text = ConversationHistory.userText(of: item) else {
@@ -97,7 +98,7 @@ extension ChatKitServer {
                 }
                 emit(ChatKitWire.itemRemoved(id))
             }
-            let turn = ResponderInput(user: user, threadID: threadID, isNewThread: false, history: history, message: text)
+            let turn = ResponderInput(user: user, threadID: threadID, isNewThread: false, history: history, message: text, timeZone: zone)
             await server.runTurn(turn, thread: thread, emit: emit)
         }
     }

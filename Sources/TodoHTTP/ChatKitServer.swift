@@ -1,3 +1,4 @@
+import Foundation
 import ChatKitProtocol
 import TodoCore
 import Logging
@@ -35,16 +36,20 @@ struct ChatKitServer: Sendable {
     }
 
     /// Parses and serves one request body for `user`.
+    /// - Parameters:
+    ///   - body: the request body.
+    ///   - user: the authenticated user.
+    ///   - zone: the user's zone for a turn (the request's `X-Time-Zone`, else the daemon's).
     /// - Throws: `ChatKitError` / `TodoError` / `HTTPAPIError` before any stream starts.
-    func handle(body: [UInt8], user: UserID) async throws -> ChatKitOutcome {
+    func handle(body: [UInt8], user: UserID, zone: TimeZone = .current) async throws -> ChatKitOutcome {
         let request = try ChatKitRequest.parse(body)
         switch request {
         case .threadsCreate(let input):
-            return .stream(try await createThread(input: input, user: user))
+            return .stream(try await createThread(input: input, user: user, zone: zone))
         case .addUserMessage(let threadID, let input):
-            return .stream(try await addUserMessage(threadID: threadID, input: input, user: user))
+            return .stream(try await addUserMessage(threadID: threadID, input: input, user: user, zone: zone))
         case .retryAfterItem(let threadID, let itemID):
-            return .stream(try await retry(threadID: threadID, itemID: itemID, user: user))
+            return .stream(try await retry(threadID: threadID, itemID: itemID, user: user, zone: zone))
         case .addClientToolOutput(let threadID, _):
             _ = try await loadThread(threadID, user: user)
             let newest = try await threads.items(threadID: threadID, for: user, page: PageRequest(after: nil, limit: 1, order: .desc))

@@ -85,7 +85,7 @@ public struct HTTPServer: Service {
         let chatkit = ChatKitServer(
             threads: dependencies.threads, responder: dependencies.responder, clock: dependencies.clock, limiter: limiter,
             logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds)
-        addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes)
+        addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes, defaultZone: dependencies.timeZone)
         addTaskRoutes(to: router, tasks: dependencies.tasks, maxBody: configuration.maxBodyBytes)
         addSessionRoutes(to: router, auth: dependencies.auth)
         addEventRoutes(to: router, tasks: dependencies.tasks)

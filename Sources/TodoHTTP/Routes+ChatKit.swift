@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ChatKitProtocol
 import TodoCore
@@ -6,12 +7,15 @@ import NIOCore
 // MARK: - POST /api/chatkit and POST /api/chat
 
 extension HTTPServer {
-    static func addChatRoutes(to router: Router<TodoRequestContext>, chatkit: ChatKitServer, maxBody: Int) {
+    /// `POST /api/chatkit` and `POST /api/chat`; a turn reads dates in the request's `X-Time-Zone` (422 `time_zone` when unknown).
+    /// - Parameter defaultZone: the daemon's zone, for turns whose request has no `X-Time-Zone`.
+    static func addChatRoutes(to router: Router<TodoRequestContext>, chatkit: ChatKitServer, maxBody: Int, defaultZone: TimeZone) {
         router.post("/api/chatkit") { request, context -> Response in
             var request = request
             let user = try context.requireUser()
+            let zone = try RequestDateContext.resolve(request, clock: chatkit.clock, defaultZone: defaultZone).zone
             let body = try await request.collectLimited(maxBody)
-            switch try await chatkit.handle(body: body, user: user) {
+            switch try await chatkit.handle(body: body, user: user, zone: zone) {
             case .json(let value):
                 return jsonResponse(value)
             case .stream(let stream):
@@ -22,8 +26,9 @@ extension HTTPServer {
         router.post("/api/chat") { request, context -> Response in
             var request = request
             let user = try context.requireUser()
+            let zone = try RequestDateContext.resolve(request, clock: chatkit.clock, defaultZone: defaultZone).zone
             let body = try await decodeBody(ChatRequest.self, &request, limit: maxBody)
-            return jsonResponse(try await chatkit.legacyChat(message: body.message, conversationID: body.conversationID, user: user))
+            return jsonResponse(try await chatkit.legacyChat(message: body.message, conversationID: body.conversationID, user: user, zone: zone))
         }
     }
 
@@ -58,7 +63,7 @@ extension HTTPServer {
 
 extension ChatKitServer {
     /// `{message, conversation_id?}` → `{conversation_id, response, tool_calls}`, sharing ChatKit threads.
-    func legacyChat(message: String, conversationID: String?, user: UserID) async throws -> JSONValue {
+    func legacyChat(message: String, conversationID: String?, user: UserID, zone: TimeZone = .current) async throws -> JSONValue {
         guard message.utf8.count <= maxMessageBytes else { throw HTTPAPIError.validation(field: "message", "message must be at most \(maxMessageBytes) bytes") }
         let input = UserMessageInput(content: [.obj(["type": "input_text", "text": .string(message)])], attachments: [], inferenceOptions: .object([]), quotedText: nil)
         let thread: StoredThread
@@ -75,7 +80,7 @@ extension ChatKitServer {
         defer { permit.release() }
         if conversationID == nil { try await threads.saveThread(thread, for: user) }
         try await save(ChatKitWire.userMessage(id: Self.newID("msg"), threadID: thread.id, createdAt: clock.now(), input: input), user: user)
-        let turn = ResponderInput(user: user, threadID: thread.id, isNewThread: conversationID == nil, history: history, message: message)
+        let turn = ResponderInput(user: user, threadID: thread.id, isNewThread: conversationID == nil, history: history, message: message, timeZone: zone)
         let result = await runTurn(turn, thread: thread, emit: { _ in })
         if let failure = result.failure, result.fullText.isEmpty {
             throw HTTPAPIError.assistantUnavailable(failure.message)

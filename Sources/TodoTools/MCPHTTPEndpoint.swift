@@ -1,6 +1,7 @@
-import Foundation
+public import Foundation
 public import Logging
 import MCP
+import Synchronization
 public import TodoCore
 
 // MARK: - Framework-agnostic HTTP values
@@ -65,10 +66,13 @@ public actor MCPHTTPEndpoint {
         let user: UserID
         let server: Server
         let transport: StatefulHTTPServerTransport
+        let zone: SessionZone
         var lastUsed: ContinuousClock.Instant
     }
 
     private let repository: any TaskRepository
+    private let clock: any WallClock
+    private let defaultZone: TimeZone
     private let logger: Logger
     private let maxSessions: Int
     private let idleTimeout: Duration
@@ -78,9 +82,14 @@ public actor MCPHTTPEndpoint {
     ///   - repository: the task store.
     ///   - maxSessions: open sessions kept at most (the least recently used is closed first).
     ///   - idleTimeout: sessions unused this long are closed.
+    ///   - clock: the daemon's clock ("now" for dates in words).
+    ///   - defaultZone: the daemon's zone, for requests without an `X-Time-Zone` header.
     ///   - logger: where session events are logged.
-    public init(repository: any TaskRepository, maxSessions: Int = 256, idleTimeout: Duration = .seconds(3600), logger: Logger) {
+    public init(repository: any TaskRepository, maxSessions: Int = 256, idleTimeout: Duration = .seconds(3600),
+                clock: any WallClock = SystemWallClock(), defaultZone: TimeZone = .current, logger: Logger) {
         self.repository = repository
+        self.clock = clock
+        self.defaultZone = defaultZone
         self.maxSessions = maxSessions
         self.idleTimeout = idleTimeout
         self.logger = logger
@@ -90,18 +99,28 @@ public actor MCPHTTPEndpoint {
     public var sessionCount: Int { sessions.count }
 
     /// Handles one request for the authenticated `user`.
+    ///
+    /// The tools read dates in the zone of the `X-Time-Zone` header (an IANA name); a session remembers the
+    /// last zone it was sent and starts in the daemon's zone. An unknown zone is answered 422 naming `time_zone`.
     /// - Parameters:
     ///   - request: the HTTP request.
     ///   - user: the user the bearer token authenticated.
     public func handle(_ request: MCPHTTPRequest, user: UserID) async -> MCPHTTPResponse {
         let httpRequest = HTTPRequest(method: request.method.uppercased(), headers: request.headers,
                                       body: request.body.isEmpty ? nil : Data(request.body), path: "/mcp")
+        var zone: TimeZone?
+        if let name = request.headers.first(where: { $0.key.lowercased() == "x-time-zone" })?.value {
+            do { zone = try DateContext.zone(named: name, field: "time_zone") } catch {
+                return Self.convert(.error(statusCode: 422, .invalidParams("Invalid time_zone: \(error)")))
+            }
+        }
         if let id = httpRequest.header(HTTPHeaderName.sessionID) {
             guard var session = sessions[id], session.user == user else {
                 return Self.convert(.error(statusCode: 404, .invalidRequest("Not Found: Session not found or expired")))
             }
             session.lastUsed = .now
             sessions[id] = session
+            if let zone { session.zone.set(zone) }
             let response = await session.transport.handleRequest(httpRequest)
             if httpRequest.method == "DELETE", response.statusCode == 200 {
                 sessions[id] = nil
@@ -121,7 +140,10 @@ public actor MCPHTTPEndpoint {
             validationPipeline: StandardValidationPipeline(validators: [
                 AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
             ]))
-        let server = await TaskToolServer.makeServer(toolbox: TaskToolbox(repository: repository, user: user))
+        let sessionZone = SessionZone(zone ?? defaultZone)
+        let clock = self.clock
+        let toolbox = TaskToolbox(repository: repository, user: user, context: { DateContext(now: clock.now(), zone: sessionZone.get()) })
+        let server = await TaskToolServer.makeServer(toolbox: toolbox)
         do {
             try await server.start(transport: transport)
         } catch {
@@ -129,7 +151,7 @@ public actor MCPHTTPEndpoint {
         }
         let response = await transport.handleRequest(httpRequest)
         if response.statusCode == 200 {
-            sessions[id] = Session(user: user, server: server, transport: transport, lastUsed: .now)
+            sessions[id] = Session(user: user, server: server, transport: transport, zone: sessionZone, lastUsed: .now)
             logger.info("MCP session opened", metadata: ["todo.user": .string(user.rawValue), "todo.mcp.session": .string(id)])
         } else {
             await server.stop()
@@ -145,10 +167,12 @@ public actor MCPHTTPEndpoint {
     ///   - body: the JSON-RPC message bytes.
     ///   - user: the authenticated user.
     ///   - sessionID: the `Mcp-Session-Id` header, if any.
+    ///   - timeZone: the `X-Time-Zone` header, if any.
     /// - Returns: status, content type, body and the session id to send back.
-    public func handle(body: [UInt8], user: UserID, sessionID: String?) async -> (status: Int, contentType: String, body: [UInt8], sessionID: String?) {
+    public func handle(body: [UInt8], user: UserID, sessionID: String?, timeZone: String? = nil) async -> (status: Int, contentType: String, body: [UInt8], sessionID: String?) {
         var headers = ["Accept": "application/json, text/event-stream", "Content-Type": "application/json"]
         if let sessionID { headers[HTTPHeaderName.sessionID] = sessionID }
+        if let timeZone { headers["X-Time-Zone"] = timeZone }
         let reply = await handle(MCPHTTPRequest(method: "POST", headers: headers, body: body), user: user)
         let session = reply.headers.first { $0.key.lowercased() == "mcp-session-id" }?.value ?? sessionID
         switch reply.body {
@@ -221,6 +245,14 @@ public actor MCPHTTPEndpoint {
             return MCPHTTPResponse(status: response.statusCode, headers: response.headers, body: .bytes(Array(response.bodyData ?? Data())))
         }
     }
+}
+
+/// The zone one MCP session's tools read dates in (the last `X-Time-Zone` it was sent).
+private final class SessionZone: Sendable {
+    private let zone: Mutex<TimeZone>
+    init(_ zone: TimeZone) { self.zone = Mutex(zone) }
+    func get() -> TimeZone { zone.withLock { $0 } }
+    func set(_ new: TimeZone) { zone.withLock { $0 = new } }
 }
 
 private struct FixedSessionID: SessionIDGenerator {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 public import MCP
 public import TodoCore
@@ -18,7 +18,8 @@ public enum TaskToolServer {
     public static func makeServer(toolbox: TaskToolbox) async -> Server {
         let server = Server(
             name: name, version: version, title: "todod tasks",
-            instructions: "Manage the signed-in user's tasks: add_task, list_tasks, complete_task, delete_task, update_task.",
+            instructions: "Manage the signed-in user's tasks: add_task, list_tasks, complete_task, delete_task, update_task. "
+                + "Give due dates and recurrences in plain words; the server resolves them in the user's time zone.",
             capabilities: .init(tools: .init(listChanged: false)))
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: TaskToolCatalog.tools)
@@ -72,9 +73,13 @@ public struct InProcessToolSession: Sendable {
     /// - Parameters:
     ///   - repository: the task store.
     ///   - user: the user every call acts for.
+    ///   - context: now and the user's zone, per call (dates in words are read in it).
     /// - Throws: `TodoToolsError.sessionFailed`.
-    public static func connect(repository: any TaskRepository, user: UserID) async throws -> InProcessToolSession {
-        let server = await TaskToolServer.makeServer(toolbox: TaskToolbox(repository: repository, user: user))
+    public static func connect(
+        repository: any TaskRepository, user: UserID,
+        context: @escaping @Sendable () -> DateContext = { DateContext(now: SystemWallClock().now(), zone: .current) }
+    ) async throws -> InProcessToolSession {
+        let server = await TaskToolServer.makeServer(toolbox: TaskToolbox(repository: repository, user: user, context: context))
         let (clientTransport, serverTransport) = await InMemoryTransport.createConnectedPair()
         let client = Client(name: "todod-agent", version: TaskToolServer.version)
         do {

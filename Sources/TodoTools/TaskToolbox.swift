@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import MCP
 public import TodoCore
 
@@ -7,20 +7,37 @@ public import TodoCore
 /// Runs the five task tools for exactly one user over any `TaskRepository`.
 ///
 /// The user is fixed when the toolbox is made (from the authenticated request or the
-/// control-socket peer); no argument can name another user. Validation and not-found
-/// failures come back as tool errors (`isError: true`) with a clear text, never as throws.
+/// control-socket peer); no argument can name another user. Dates and recurrences given in words
+/// are resolved in the `DateContext` the `context` provider gives for each call (the daemon's clock and
+/// the caller's zone). Validation and not-found failures come back as tool errors (`isError: true`) with
+/// a clear text naming the argument, never as throws.
 public struct TaskToolbox: Sendable {
     /// The store the tools act on.
     public let repository: any TaskRepository
     /// The user every call acts for.
     public let user: UserID
+    /// "Now" and the user's zone, read once per call.
+    public let context: @Sendable () -> DateContext
 
     /// - Parameters:
     ///   - repository: the task store.
     ///   - user: the user bound to this session.
-    public init(repository: any TaskRepository, user: UserID) {
+    ///   - context: now and the zone for each call; defaults to the system clock in the process's zone.
+    public init(repository: any TaskRepository, user: UserID,
+                context: @escaping @Sendable () -> DateContext = { DateContext(now: SystemWallClock().now(), zone: .current) }) {
         self.repository = repository
         self.user = user
+        self.context = context
+    }
+
+    /// A toolbox whose calls read `clock` and the fixed `zone`.
+    /// - Parameters:
+    ///   - repository: the task store.
+    ///   - user: the bound user.
+    ///   - clock: the daemon's clock.
+    ///   - zone: the user's zone.
+    public init(repository: any TaskRepository, user: UserID, clock: any WallClock, zone: TimeZone) {
+        self.init(repository: repository, user: user, context: { DateContext(now: clock.now(), zone: zone) })
     }
 
     /// Runs one tool.
@@ -33,34 +50,36 @@ public struct TaskToolbox: Sendable {
             let known = TaskToolName.allCases.map(\.rawValue).joined(separator: ", ")
             return Self.failure("Unknown tool '\(name)'. Available tools: \(known).")
         }
-        let args = arguments ?? [:]
-        if let extra = args.keys.sorted().first(where: { !tool.allowedArguments.contains($0) }) {
+        let raw = arguments ?? [:]
+        if let extra = raw.keys.sorted().first(where: { !tool.allowedArguments.contains($0) }) {
             return Self.failure("Unknown argument '\(extra)' for \(name). Allowed: \(tool.allowedArguments.sorted().joined(separator: ", ")).")
         }
+        let ctx = context()
+        let args = TaskToolArguments(args: raw, context: ctx)
         do {
             switch tool {
             case .addTask:
-                let draft = TaskDraft(title: try Self.string(args, "title", required: true)!, description: try Self.string(args, "description"))
-                let task = try await repository.addTask(draft, for: user, requestID: nil)
-                return Self.success(Self.summary(task, status: "created"))
+                let task = try await repository.addTask(try args.draft(), for: user, requestID: nil)
+                return Self.success(TaskToolResults.summary(task, status: "created"))
             case .listTasks:
-                let filter = try TaskFilter(parsing: try Self.string(args, "status"))
-                let tasks = try await repository.tasks(for: user, filter: filter)
-                return Self.success(["tasks": .array(tasks.map(Self.detail)), "count": .int(tasks.count)])
+                let query = try args.query()
+                let tasks = try await repository.tasks(for: user, query: query, context: ctx)
+                return Self.success(TaskToolResults.list(tasks, query: query, context: ctx))
             case .completeTask:
-                let task = try await repository.setCompleted(try Self.taskID(args), true, for: user)
-                return Self.success(Self.summary(task, status: "completed"))
+                let id = try args.taskID()
+                let task = try await repository.setCompleted(id, true, for: user)
+                return Self.success(TaskToolResults.completed(task))
             case .deleteTask:
-                let task = try await repository.deleteTask(try Self.taskID(args), for: user)
-                return Self.success(Self.summary(task, status: "deleted"))
+                let task = try await repository.deleteTask(try args.taskID(), for: user)
+                return Self.success(TaskToolResults.summary(task, status: "deleted"))
             case .updateTask:
-                let id = try Self.taskID(args)
-                let patch = TaskPatch(title: try Self.string(args, "title"), description: try Self.string(args, "description"))
+                let id = try args.taskID()
+                let patch = try args.patch()
                 guard !patch.isEmpty else {
-                    return Self.failure("Nothing to update: give a new title and/or description.")
+                    return Self.failure("Nothing to update: give at least one field to change (title, description, due, priority, labels, project, recurrence) or list fields in clear.")
                 }
                 let task = try await repository.updateTask(id, patch, for: user)
-                return Self.success(Self.summary(task, status: "updated"))
+                return Self.success(TaskToolResults.summary(task, status: "updated"))
             }
         } catch let error as TodoError {
             switch error.code {
@@ -73,38 +92,7 @@ public struct TaskToolbox: Sendable {
         }
     }
 
-    // MARK: - Arguments
-
-    private static func string(_ args: [String: Value], _ key: String, required: Bool = false) throws -> String? {
-        switch args[key] {
-        case nil, .null?:
-            if required { throw TodoError.validation(field: key, "\(key) is required") }
-            return nil
-        case .string(let s)?: return s
-        case .int(let i)?: return String(i)
-        default: throw TodoError.validation(field: key, "\(key) must be a string")
-        }
-    }
-
-    private static func taskID(_ args: [String: Value]) throws -> TaskID {
-        try TaskID(try string(args, "task_id", required: true)!)
-    }
-
     // MARK: - Results
-
-    /// `{task_id, status, title}` as in the original design.
-    static func summary(_ task: TaskItem, status: String) -> [String: Value] {
-        ["task_id": .string(task.id.rawValue), "status": .string(status), "title": .string(task.title)]
-    }
-
-    static func detail(_ task: TaskItem) -> Value {
-        var out: [String: Value] = [
-            "task_id": .string(task.id.rawValue), "title": .string(task.title), "completed": .bool(task.completed),
-            "status": .string(task.completed ? "completed" : "pending"), "created_at": .string(task.createdAt.rfc3339),
-        ]
-        if let description = task.description { out["description"] = .string(description) }
-        return .object(out)
-    }
 
     static func success(_ object: [String: Value]) -> CallTool.Result {
         CallTool.Result(content: [.text(text: encodeJSON(.object(object)), annotations: nil, _meta: nil)],

@@ -10,14 +10,18 @@ import TodoTesting
 /// A store on a simulated disk, two users, and helpers to run a responder turn.
 struct AgentFixture {
     let store: Store
+    /// The daemon's clock (the store's and the assistant's).
+    let clock: ManualWallClock
     let alice = try! UserID("alice")
     let bob = try! UserID("bob")
     let logger = Logger(label: "todo.test.agent")
 
-    static func make() async throws -> AgentFixture {
-        let store = try await Store.open(directory: "/todod", backend: SimulatedDisk(), clock: ManualWallClock(),
+    /// - Parameter now: the fixed "now" of the daemon's clock (default 2026-01-01T00:00:00Z).
+    static func make(now: Timestamp = Timestamp(millisecondsSinceEpoch: 1_767_225_600_000)) async throws -> AgentFixture {
+        let clock = ManualWallClock(start: now)
+        let store = try await Store.open(directory: "/todod", backend: SimulatedDisk(), clock: clock,
                                          logger: Logger(label: "todo.test.store"))
-        return AgentFixture(store: store)
+        return AgentFixture(store: store, clock: clock)
     }
 
     /// A configuration pointing at `server`, with short retry delays for tests.
@@ -27,7 +31,7 @@ struct AgentFixture {
     }
 
     func responder(_ server: ScriptedLLMServer, timeout: Double = 10, maxRounds: Int = 8) -> any Responder {
-        makeResponder(configuration: configuration(server, timeout: timeout, maxRounds: maxRounds), tasks: store, logger: logger)
+        makeResponder(configuration: configuration(server, timeout: timeout, maxRounds: maxRounds), tasks: store, clock: clock, logger: logger)
     }
 
     /// Runs one turn to the end and returns every event.

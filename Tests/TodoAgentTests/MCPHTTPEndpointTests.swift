@@ -72,3 +72,35 @@ struct MCPHTTPEndpointTests {
         await endpoint.shutdown()
     }
 }
+
+// MARK: - The session's zone
+
+@Suite("MCP over HTTP: X-Time-Zone")
+struct MCPHTTPZoneTests {
+    func json(_ bytes: [UInt8]) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+    }
+
+    @Test("Dates in words follow the X-Time-Zone the session was sent; an unknown zone is 422 naming time_zone")
+    func zoneHeader() async throws {
+        // 2026-11-30T15:00:00Z: still 30 November in UTC, already 1 December 05:00 in Kiritimati (UTC+14).
+        let f = try await AgentFixture.make(now: Timestamp(millisecondsSinceEpoch: 1_796_050_800_000))
+        let endpoint = MCPHTTPEndpoint(repository: f.store, clock: f.clock, defaultZone: TimeZone(identifier: "UTC")!, logger: f.logger)
+        let bad = await endpoint.handle(body: Array(MCPHTTPEndpointTests.initialize.utf8), user: f.alice, sessionID: nil, timeZone: "Mars/Base")
+        #expect(bad.status == 422)
+        #expect(String(decoding: bad.body, as: UTF8.self).contains("time_zone"))
+
+        let call = #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"add_task","arguments":{"title":"Today","due":"today"}}}"#
+        let kiritimati = try #require(await endpoint.handle(body: Array(MCPHTTPEndpointTests.initialize.utf8), user: f.alice, sessionID: nil,
+                                                            timeZone: "Pacific/Kiritimati").sessionID)
+        let added = await endpoint.handle(body: Array(call.utf8), user: f.alice, sessionID: kiritimati)
+        let structured = (json(added.body)["result"] as? [String: Any])?["structuredContent"] as? [String: Any]
+        #expect(structured?["due"] as? String == "2026-12-01")
+        #expect(structured?["due_text"] as? String == "Tuesday 1 December 2026")
+
+        let utc = try #require(await endpoint.handle(body: Array(MCPHTTPEndpointTests.initialize.utf8), user: f.alice, sessionID: nil).sessionID)
+        let daemonZone = await endpoint.handle(body: Array(call.utf8), user: f.alice, sessionID: utc)
+        #expect(((json(daemonZone.body)["result"] as? [String: Any])?["structuredContent"] as? [String: Any])?["due"] as? String == "2026-11-30")
+        await endpoint.shutdown()
+    }
+}

@@ -5,6 +5,8 @@ Starts its own todod (temp dir, free port) and takes a token from `todoctl token
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import os
 import signal
 import socket
@@ -58,7 +60,7 @@ def http_daemon():
 
 
 async def exercise(url: str, token: str | None) -> dict:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    headers = {"Authorization": f"Bearer {token}", "X-Time-Zone": "Pacific/Kiritimati"} if token else {}
     async with httpx2.AsyncClient(headers=headers, timeout=30) as http:
         async with streamable_http_client(url, http_client=http) as streams:
             read, write = streams[0], streams[1]
@@ -72,7 +74,12 @@ async def exercise(url: str, token: str | None) -> dict:
                 completed = await session.call_tool("complete_task", {"task_id": task_id})
                 deleted = await session.call_tool("delete_task", {"task_id": task_id})
                 missing = await session.call_tool("delete_task", {"task_id": task_id})
-                return dict(tools=tools, added=added, listed=listed, updated=updated, completed=completed, deleted=deleted, missing=missing)
+                dated = await session.call_tool("add_task", {"title": "Dated", "due": "today"})
+                listed_today = await session.call_tool("list_tasks", {"due": "today"})
+                rent = await session.call_tool("add_task", {"title": "Pay rent", "recurrence": "every month on the 1st", "priority": 2})
+                cleared = await session.call_tool("update_task", {"task_id": structured(rent)["task_id"], "clear": ["priority"]})
+                return dict(tools=tools, added=added, listed=listed, updated=updated, completed=completed, deleted=deleted, missing=missing,
+                            dated=dated, listed_today=listed_today, rent=rent, cleared=cleared)
 
 
 def test_official_client_over_streamable_http(http_daemon):
@@ -85,6 +92,14 @@ def test_official_client_over_streamable_http(http_daemon):
     assert structured(r["completed"])["status"] == "completed"
     assert structured(r["deleted"])["status"] == "deleted"
     assert is_error(r["missing"])
+    # "today" is read in the X-Time-Zone the client sends (UTC+14), not the daemon's zone.
+    kiritimati = datetime.now(timezone(timedelta(hours=14))).date().isoformat()
+    assert structured(r["dated"])["due"] == kiritimati
+    assert [t["title"] for t in structured(r["listed_today"])["tasks"]] == ["Dated"]
+    rent = structured(r["rent"])
+    assert rent["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=1" and rent["recurrence_text"] == "every month on the 1st"
+    assert rent["due"].endswith("-01") and " 1 " in rent["due_text"] and rent["priority"] == 2
+    assert "priority" not in structured(r["cleared"]) and structured(r["cleared"])["recurrence"] == rent["recurrence"]
 
 
 def test_mcp_http_requires_the_token(http_daemon):

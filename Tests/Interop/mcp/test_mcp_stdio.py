@@ -79,8 +79,12 @@ async def exercise(sock: Path) -> dict:
             invalid = await session.call_tool("add_task", {"title": "x" * 201})
             deleted = await session.call_tool("delete_task", {"task_id": task_id})
             after = await session.call_tool("list_tasks", {})
+            bad_due = await session.call_tool("add_task", {"title": "x", "due": "someday soon"})
+            rent = await session.call_tool("add_task", {"title": "Pay rent", "recurrence": "every month on the 1st", "labels": ["Bills"]})
+            dated = await session.call_tool("list_tasks", {"due": "any", "label": "bills", "sort": "due"})
             return dict(init=init, tools=tools, added=added, task_id=task_id, updated=updated, pending=pending,
-                        completed=completed, done=done, missing=missing, invalid=invalid, deleted=deleted, after=after)
+                        completed=completed, done=done, missing=missing, invalid=invalid, deleted=deleted, after=after,
+                        bad_due=bad_due, rent=rent, dated=dated)
 
 
 def test_official_client_lists_and_calls_all_five_tools(daemon):
@@ -94,7 +98,10 @@ def test_official_client_lists_and_calls_all_five_tools(daemon):
         assert "user" not in attr(tool, "input_schema", "inputSchema").get("properties", {})
 
     assert not is_error(r["added"])
-    assert structured(r["added"]) == {"task_id": r["task_id"], "status": "created", "title": "Meeting prep"}
+    added = structured(r["added"])
+    assert {k: added[k] for k in ("task_id", "status", "title", "completed")} == {
+        "task_id": r["task_id"], "status": "created", "title": "Meeting prep", "completed": False}
+    assert "due" not in added
     assert structured(r["updated"])["title"] == "Meeting prep v2"
     pending = structured(r["pending"])
     assert pending["count"] == 1 and pending["tasks"][0]["description"] == "slides"
@@ -104,6 +111,16 @@ def test_official_client_lists_and_calls_all_five_tools(daemon):
     assert is_error(r["invalid"]) and "title" in r["invalid"].content[0].text
     assert structured(r["deleted"])["status"] == "deleted"
     assert structured(r["after"])["count"] == 0
+
+    # Dates in words are resolved by the server; the result carries the ISO value and its words.
+    for name in ("add_task", "update_task", "list_tasks"):
+        assert attr(r["tools"][name], "output_schema", "outputSchema")["type"] == "object"
+    assert "due_before" in attr(r["tools"]["list_tasks"], "input_schema", "inputSchema")["properties"]
+    assert is_error(r["bad_due"]) and "Invalid due" in r["bad_due"].content[0].text
+    rent = structured(r["rent"])
+    assert rent["recurrence"] == "FREQ=MONTHLY;BYMONTHDAY=1" and rent["recurrence_text"] == "every month on the 1st"
+    assert rent["due"].endswith("-01") and " 1 " in rent["due_text"] and rent["labels"] == ["bills"]
+    assert [t["title"] for t in structured(r["dated"])["tasks"]] == ["Pay rent"]
 
 
 def test_changes_are_visible_to_todoctl(daemon):
