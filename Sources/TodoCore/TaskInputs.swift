@@ -8,7 +8,7 @@ public struct TaskDraft: Hashable, Sendable {
     public var description: String?
     /// When it is due.
     public var due: TaskDue?
-    /// The IANA zone of a timed due.
+    /// The IANA zone of a timed due or of a recurrence (where "today" is when it moves on).
     public var timeZone: String?
     /// 1...4.
     public var priority: Int?
@@ -45,7 +45,7 @@ public struct TaskDraft: Hashable, Sendable {
     public func validated() throws -> TaskDraft {
         if let timeZone { _ = try DateContext.zone(named: timeZone) }
         return TaskDraft(title: try TaskRules.title(title), description: try TaskRules.description(description), due: due,
-                         timeZone: due?.instant == nil ? nil : timeZone, priority: try TaskRules.priority(priority),
+                         timeZone: due?.instant == nil && recurrence == nil ? nil : timeZone, priority: try TaskRules.priority(priority),
                          labels: try TaskRules.labels(labels), project: try TaskRules.project(project),
                          recurrence: try TaskRules.recurrence(recurrence, due: due))
     }
@@ -122,7 +122,7 @@ public struct TaskPatch: Hashable, Sendable {
             if let name = timeZone.value { _ = try DateContext.zone(named: name) }
             out.timeZone = timeZone.value
         }
-        if out.due?.instant == nil { out.timeZone = nil }
+        if out.due?.instant == nil && out.recurrence == nil { out.timeZone = nil }
         if let priority { out.priority = try TaskRules.priority(priority.value) }
         if let labels { out.labels = try TaskRules.labels(labels) }
         if let project { out.project = try TaskRules.project(project.value) }

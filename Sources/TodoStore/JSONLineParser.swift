@@ -9,6 +9,8 @@ enum JSONScalar {
     case int(Int64)
     case bool(Bool)
     case null
+    /// An array whose elements are all strings (labels), unescaped and validated.
+    case strings([String])
     /// A number with a fraction or exponent, or a nested object/array: accepted and ignored.
     case other
 }
@@ -67,7 +69,13 @@ struct JSONLineParser {
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
         case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
+        case UInt8(ascii: "["):
+            let start = pos
+            if let strings = try? parseStringArray() { return .strings(strings) }
+            pos = start
+            try skipContainer(depth: depth)
+            return .other
+        case UInt8(ascii: "{"):
             try skipContainer(depth: depth)
             return .other
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
@@ -95,6 +103,23 @@ struct JSONLineParser {
             if peek() == UInt8(ascii: ",") { pos += 1; continue }
             try expect(close)
             return
+        }
+    }
+
+    /// `["a","b"]` (strings only, at most 64 of them), else throws so the caller skips it as `.other`.
+    private mutating func parseStringArray() throws -> [String] {
+        try expect(UInt8(ascii: "["))
+        var out: [String] = []
+        skipSpace()
+        if peek() == UInt8(ascii: "]") { pos += 1; return out }
+        while true {
+            skipSpace()
+            guard peek() == UInt8(ascii: "\""), out.count < 64, let text = try parseString().text else { throw fail("not a string array") }
+            out.append(text)
+            skipSpace()
+            if peek() == UInt8(ascii: ",") { pos += 1; continue }
+            try expect(UInt8(ascii: "]"))
+            return out
         }
     }
 

@@ -32,6 +32,22 @@ struct LineWriter {
         out.append(UInt8(ascii: "\""))
     }
 
+    mutating func field(_ key: StaticString, _ value: Timestamp?) {
+        if let value { field(key, value) }
+    }
+
+    mutating func field(_ key: StaticString, _ values: [String]) {
+        guard !values.isEmpty else { return }
+        appendKey(key)
+        out.append(UInt8(ascii: "["))
+        for (i, v) in values.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            appendString(v)
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// The task's fields; version 2 fields only when set, so a version 1 task writes the same line as before.
     mutating func task(_ task: TaskItem) {
         field("id", task.id.rawValue)
         field("title", task.title)
@@ -39,6 +55,14 @@ struct LineWriter {
         field("completed", task.completed)
         field("created_at", task.createdAt)
         field("updated_at", task.updatedAt)
+        field("due", task.due?.iso)
+        field("time_zone", task.timeZone)
+        if let priority = task.priority { field("priority", priority) }
+        field("labels", task.labels)
+        field("project", task.project)
+        field("recurrence", task.recurrence?.rrule)
+        field("completed_at", task.completedAt)
+        field("completion_request_id", task.completionRequestID)
     }
 
     mutating func finish() -> [UInt8] {

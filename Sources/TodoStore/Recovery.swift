@@ -41,11 +41,14 @@ struct Recovery {
             }
             let taskPath = joinPath(userDirectory, FileKind.tasks.fileName)
             if backend.exists(taskPath) {
-                recovered.taskFileSize = try load(taskPath, kind: .tasks, reserve: { recovered.tasks.reserve($0) }) { recovered.tasks.apply($0) }
+                var version = storeFormatVersion
+                recovered.taskFileSize = try load(taskPath, kind: .tasks, version: &version, reserve: { recovered.tasks.reserve($0) }) { recovered.tasks.apply($0) }
+                recovered.tasks.fileVersion = version
             }
             let threadPath = joinPath(userDirectory, FileKind.threads.fileName)
             if backend.exists(threadPath) {
-                recovered.threadFileSize = try load(threadPath, kind: .threads, reserve: { _ in }) { recovered.threads.apply($0) }
+                var version = storeFormatVersion
+                recovered.threadFileSize = try load(threadPath, kind: .threads, version: &version, reserve: { _ in }) { recovered.threads.apply($0) }
             }
             out[user] = recovered
         }
@@ -61,13 +64,14 @@ struct Recovery {
     // MARK: One file
 
     /// Applies every valid line of `path`; returns the file's size after any cut or repair.
-    private func load(_ path: String, kind: FileKind, reserve: (Int) -> Void, apply: (StoreRecord) -> Void) throws -> Int {
+    private func load(_ path: String, kind: FileKind, version: inout Int, reserve: (Int) -> Void, apply: (StoreRecord) -> Void) throws -> Int {
         let bytes = try backend.read(path)
         reserve(bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 })
         let scan = bytes.withUnsafeBufferPointer { buf in LineScanner.scan(buf, kind: kind, record: apply) }
         if let version = scan.unsupportedVersion {
             throw StoreError(.unsupportedVersion, "\(path) has format version \(version); this todod reads up to \(storeFormatVersion)", path: path)
         }
+        version = scan.version ?? storeFormatVersion
         switch scan.outcome {
         case .clean:
             break
@@ -126,15 +130,19 @@ enum LineScanner {
     struct Result {
         var outcome: Outcome
         var unsupportedVersion: Int?
+        /// The header's version, once line 1 was read.
+        var version: Int?
     }
 
     /// Calls `record` for every valid line before the first invalid one.
     static func scan(_ buf: UnsafeBufferPointer<UInt8>, kind: FileKind, record: (StoreRecord) -> Void) -> Result {
         var start = 0
         var line = 1
+        var version: Int?
+        func result(_ outcome: Outcome) -> Result { Result(outcome: outcome, version: version) }
         while start < buf.count {
             guard let nl = buf[start...].firstIndex(of: 0x0A) else {
-                return Result(outcome: .tornTail(offset: start, line: line))
+                return result(.tornTail(offset: start, line: line))
             }
             let slice = UnsafeBufferPointer(rebasing: buf[start..<nl])
             var failure: String?
@@ -143,6 +151,7 @@ enum LineScanner {
                 if line == 1 {
                     guard case .header(let k, let v) = rec, k == kind.rawValue else { throw RecordCodec.DecodeError(reason: "first line is not a \(kind.rawValue) header") }
                     if v > storeFormatVersion { return Result(outcome: .clean, unsupportedVersion: v) }
+                    version = v
                 } else if case .header = rec {
                     throw RecordCodec.DecodeError(reason: "header in the middle of the file")
                 } else {
@@ -152,13 +161,13 @@ enum LineScanner {
                 failure = "\(error)"
             }
             if let failure {
-                if anyValidLine(buf, from: nl + 1) { return Result(outcome: .corrupt(offset: start, line: line, reason: failure)) }
-                return Result(outcome: .tornTail(offset: start, line: line))
+                if anyValidLine(buf, from: nl + 1) { return result(.corrupt(offset: start, line: line, reason: failure)) }
+                return result(.tornTail(offset: start, line: line))
             }
             start = nl + 1
             line += 1
         }
-        return Result(outcome: .clean)
+        return result(.clean)
     }
 
     private static func anyValidLine(_ buf: UnsafeBufferPointer<UInt8>, from: Int) -> Bool {

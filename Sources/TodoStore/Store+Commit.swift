@@ -8,6 +8,12 @@ extension Store {
     /// already be applied to memory (so the log order is the memory order, and a rewrite's snapshot covers
     /// every append still queued when it is taken).
     func commit(_ state: UserState, _ kind: FileKind, _ records: [StoreRecord], changes: [TaskChange] = []) async throws {
+        if kind == .tasks, state.tasks.fileVersion < storeFormatVersion, !records.isEmpty, state.taskWriter.existsOnDisk {
+            // A version 1 file gets a version 2 header before its first version 2 line: the rewrite's snapshot
+            // already holds `records` (applied to memory), and appending them again after it is harmless
+            // (every task record is idempotent).
+            try await rewrite(state.user, .tasks)
+        }
         var bytes: [UInt8] = []
         for record in records { bytes += RecordCodec.encode(record) }
         let writer = state.writer(kind)

@@ -5,15 +5,13 @@ public import TodoCore
 extension Store {
     /// Creates a task durably. Repeating a `requestID` returns the task it created (even after a restart).
     /// - Parameters:
-    ///   - draft: title and description, validated here (`TodoError.validation` names the field).
+    ///   - draft: the fields, validated here (`TodoError.validation` names the field).
     ///   - user: the owner.
     ///   - requestID: an optional client idempotency key (1-128 printable characters).
     public func addTask(_ draft: TaskDraft, for user: UserID, requestID: String?) async throws -> TaskItem {
         try checkUsable()
         if let requestID {
-            guard isValidRequestID(requestID) else {
-                throw TodoError.validation(field: "request_id", "request id must be 1-128 printable characters")
-            }
+            try checkRequestID(requestID)
             if let earlier = users[user]?.tasks.task(forRequest: requestID) {
                 try await barrier(user, .tasks)
                 return earlier
@@ -24,20 +22,23 @@ extension Store {
         var id = TaskID.random(using: &idGenerator)
         while state.tasks.task(id) != nil { id = TaskID.random(using: &idGenerator) }
         let now = clock.now()
-        let task = TaskItem(id: id, title: valid.title, description: valid.description, completed: false, createdAt: now, updatedAt: now)
-        let record = StoreRecord.task(task, requestID: requestID)
-        state.tasks.apply(record)
-        try await commit(state, .tasks, [record], changes: [TaskChange(kind: .created, user: user, task: task)])
+        let task = TaskItem(id: id, title: valid.title, description: valid.description, completed: false, createdAt: now, updatedAt: now,
+                            due: valid.due, timeZone: valid.timeZone, priority: valid.priority, labels: valid.labels,
+                            project: valid.project, recurrence: valid.recurrence)
+        try await write(state, [.task(task, requestID: requestID), state.tasks.undoRecord(.created, task)],
+                        TaskChange(kind: .created, user: user, task: task))
         return task
     }
 
-    /// The user's tasks, oldest first.
+    /// The user's tasks matching `query`, in its order.
     /// - Parameters:
     ///   - user: the owner.
-    ///   - filter: all, pending or completed.
-    public func tasks(for user: UserID, filter: TaskFilter) async throws -> [TaskItem] {
+    ///   - query: the filter and sort.
+    ///   - context: now and the zone dates are read in.
+    public func tasks(for user: UserID, query: TaskQuery, context: DateContext) async throws -> [TaskItem] {
         try checkUsable()
-        return users[user]?.tasks.list(filter) ?? []
+        guard let table = users[user]?.tasks else { return [] }
+        return TaskQuery.Matcher(query, context: context).run(table.liveTasks)
     }
 
     /// One task; another user's id is `TodoError.notFound` like a missing one.
@@ -50,18 +51,39 @@ extension Store {
         return task
     }
 
-    /// Applies a partial update durably.
+    /// Applies a partial update durably. Completing a recurring task moves its due date to the next
+    /// occurrence instead; a retry with the same `requestID` returns the task unchanged.
     /// - Parameters:
     ///   - id: the task id.
     ///   - patch: the fields to change (validated; `TodoError.validation` names the field).
     ///   - user: the owner.
-    public func updateTask(_ id: TaskID, _ patch: TaskPatch, for user: UserID) async throws -> TaskItem {
+    ///   - requestID: an optional idempotency key for a completion.
+    public func updateTask(_ id: TaskID, _ patch: TaskPatch, for user: UserID, requestID: String?) async throws -> TaskItem {
         try checkUsable()
+        if let requestID { try checkRequestID(requestID) }
         guard let state = users[user], let current = state.tasks.task(id) else { throw TodoError.notFound("task \(id)") }
-        let updated = try patch.applied(to: current, at: max(clock.now(), current.createdAt))
-        let record = StoreRecord.task(updated, requestID: nil)
-        state.tasks.apply(record)
-        try await commit(state, .tasks, [record], changes: [TaskChange(kind: .updated, user: user, task: updated)])
+        let now = max(clock.now(), current.createdAt)
+        var updated: TaskItem
+        if patch.completed == true, !current.completed, current.recurrence != nil {
+            if let requestID, current.completionRequestID == requestID {
+                try await barrier(user, .tasks)
+                return current
+            }
+            var rest = patch
+            rest.completed = nil
+            let edited = try rest.applied(to: current, at: now)
+            updated = edited.completingOccurrence(in: DateContext(now: now, zone: options.timeZone), requestID: requestID) ?? edited
+        } else {
+            updated = try patch.applied(to: current, at: now)
+        }
+        var unchanged = updated
+        unchanged.updatedAt = current.updatedAt
+        if unchanged == current {
+            try await barrier(user, .tasks)
+            return current
+        }
+        try await write(state, [.task(updated, requestID: nil), state.tasks.undoRecord(.updated, current)],
+                        TaskChange(kind: .updated, user: user, task: updated))
         return updated
     }
 
@@ -73,9 +95,8 @@ extension Store {
     public func deleteTask(_ id: TaskID, for user: UserID) async throws -> TaskItem {
         try checkUsable()
         guard let state = users[user], let current = state.tasks.task(id) else { throw TodoError.notFound("task \(id)") }
-        let record = StoreRecord.taskDeleted(id)
-        state.tasks.apply(record)
-        try await commit(state, .tasks, [record], changes: [TaskChange(kind: .deleted, user: user, task: current)])
+        try await write(state, [.taskDeleted(id), state.tasks.undoRecord(.deleted, current)],
+                        TaskChange(kind: .deleted, user: user, task: current))
         return current
     }
 
@@ -88,4 +109,18 @@ extension Store {
 
     /// Number of live `changes(for:)` subscriptions (for tests and status).
     public nonisolated var subscriberCount: Int { hub.subscriberCount }
+
+    // MARK: Helpers
+
+    /// Applies `records` to memory, then appends them durably and publishes `change`.
+    func write(_ state: UserState, _ records: [StoreRecord], _ change: TaskChange) async throws {
+        for record in records { state.tasks.apply(record) }
+        try await commit(state, .tasks, records, changes: [change])
+    }
+
+    func checkRequestID(_ requestID: String) throws {
+        guard isValidRequestID(requestID) else {
+            throw TodoError.validation(field: "request_id", "request id must be 1-128 printable characters")
+        }
+    }
 }

@@ -25,10 +25,16 @@ public enum StoreRecord: Hashable, Sendable {
     case item(StoredItem)
     /// A thread item was deleted.
     case itemDeleted(id: String, threadID: String)
+    /// One entry of the user's undo history: a change (`action`) and the task as it was before it
+    /// (for `created`, the task created).
+    case undoEntry(seq: Int, action: TaskChange.Kind, task: TaskItem)
+    /// Undo history entry `seq` was undone (or dropped).
+    case undone(seq: Int)
 }
 
-/// The current on-disk format version.
-public let storeFormatVersion = 1
+/// The current on-disk format version (2: task fields due ... completed_at, undo history). Version 1 files
+/// load unchanged; a tasks file is rewritten with a version 2 header before its first new line is appended.
+public let storeFormatVersion = 2
 
 /// File kinds named in headers.
 enum FileKind: String, Sendable {
@@ -91,6 +97,10 @@ public enum RecordCodec {
             w.field("created_at", item.createdAt); w.field("payload", item.payload)
         case .itemDeleted(let id, let threadID):
             w.field("op", "item_deleted"); w.field("id", id); w.field("thread_id", threadID)
+        case .undoEntry(let seq, let action, let task):
+            w.field("op", "undo"); w.field("seq", seq); w.field("action", action.rawValue); w.task(task)
+        case .undone(let seq):
+            w.field("op", "undone"); w.field("seq", seq)
         }
         return w.finish()
     }
@@ -103,11 +113,23 @@ private struct Fields {
     var id: String?, threadID: String?, title: String?, description: String?, completed: Bool?
     var createdAt: Timestamp?, updatedAt: Timestamp?, requestID: String?, payload: String?
     var badTime: String?
+    var due: String?, timeZone: String?, priority: Int64?, labels: [String]?, project: String?, recurrence: String?
+    var completedAt: Timestamp?, completionRequestID: String?, seq: Int64?, action: String?
 
     mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: JSONScalar) {
         switch key.count {
         case 1 where key[0] == UInt8(ascii: "v"): if case .int(let n) = value { version = n }
         case 2 where equals(key, "op"): op = value.text
+        case 3 where equals(key, "due"): due = value.text
+        case 3 where equals(key, "seq"): if case .int(let n) = value { seq = n }
+        case 6 where equals(key, "labels"): if case .strings(let l) = value { labels = l }
+        case 6 where equals(key, "action"): action = value.text
+        case 7 where equals(key, "project"): project = value.text
+        case 8 where equals(key, "priority"): if case .int(let n) = value { priority = n }
+        case 9 where equals(key, "time_zone"): timeZone = value.text
+        case 10 where equals(key, "recurrence"): recurrence = value.text
+        case 12 where equals(key, "completed_at"): completedAt = time(value, "completed_at")
+        case 21 where equals(key, "completion_request_id"): completionRequestID = value.text
         case 2 where equals(key, "id"): id = value.text
         case 5 where equals(key, "title"): title = value.text
         case 6 where equals(key, "format"): format = value.text
@@ -150,6 +172,13 @@ private struct Fields {
             return .item(StoredItem(id: try safe(id, "id"), threadID: try safe(threadID, "thread_id"),
                                     createdAt: try time(createdAt, "created_at"), payload: try need(payload, "payload")))
         case "item_deleted": return .itemDeleted(id: try safe(id, "id"), threadID: try safe(threadID, "thread_id"))
+        case "undo":
+            guard let seq, seq >= 1, seq <= Int64(Int32.max) else { throw fail("missing or invalid \"seq\"") }
+            guard let action, let kind = TaskChange.Kind(rawValue: action) else { throw fail("missing or invalid \"action\"") }
+            return .undoEntry(seq: Int(seq), action: kind, task: try task())
+        case "undone":
+            guard let seq, seq >= 1, seq <= Int64(Int32.max) else { throw fail("missing or invalid \"seq\"") }
+            return .undone(seq: Int(seq))
         default: throw fail("unknown op \"\(op)\"")
         }
     }
@@ -158,8 +187,24 @@ private struct Fields {
         let title = try need(title, "title")
         guard !title.isEmpty else { throw fail("empty \"title\"") }
         guard let completed else { throw fail("missing or non-boolean \"completed\"") }
-        return TaskItem(id: try taskID(), title: title, description: description, completed: completed,
-                        createdAt: try time(createdAt, "created_at"), updatedAt: try time(updatedAt, "updated_at"))
+        var task = TaskItem(id: try taskID(), title: title, description: description, completed: completed,
+                            createdAt: try time(createdAt, "created_at"), updatedAt: try time(updatedAt, "updated_at"))
+        if let due { task.due = try decoded("due") { try TaskDue(iso: due) } }
+        task.timeZone = timeZone
+        if let priority {
+            guard (1...4).contains(priority) else { throw fail("invalid \"priority\"") }
+            task.priority = Int(priority)
+        }
+        task.labels = labels ?? []
+        task.project = project
+        if let recurrence { task.recurrence = try decoded("recurrence") { try Recurrence(rrule: recurrence) } }
+        if completedAt != nil || badTime == "completed_at" { task.completedAt = try time(completedAt, "completed_at") }
+        task.completionRequestID = completionRequestID
+        return task
+    }
+
+    private func decoded<T>(_ name: String, _ make: () throws -> T) throws -> T {
+        do { return try make() } catch { throw fail("invalid \"\(name)\"") }
     }
 
     private func taskID() throws -> TaskID {

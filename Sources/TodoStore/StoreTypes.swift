@@ -1,3 +1,4 @@
+public import Foundation
 import TodoCore
 
 // MARK: - Options
@@ -16,6 +17,8 @@ public struct StoreOptions: Sendable {
     public var autoCompactMinimumLines: Int
     /// Take the data directory lock (`todod.lock`) on open.
     public var lockDirectory: Bool
+    /// The zone a recurring task without its own zone moves on in (the daemon's zone).
+    public var timeZone: TimeZone
 
     /// - Parameters:
     ///   - groupCommit: share fsyncs among concurrent writers.
@@ -23,7 +26,9 @@ public struct StoreOptions: Sendable {
     ///   - autoCompact: compact when dead lines outnumber live ones.
     ///   - autoCompactMinimumLines: the minimum file size (in lines) for auto-compaction.
     ///   - lockDirectory: take the data directory lock.
-    public init(groupCommit: Bool = true, repair: Bool = false, autoCompact: Bool = true, autoCompactMinimumLines: Int = 1000, lockDirectory: Bool = true) {
+    public init(groupCommit: Bool = true, repair: Bool = false, autoCompact: Bool = true, autoCompactMinimumLines: Int = 1000, lockDirectory: Bool = true,
+                timeZone: TimeZone = .current) {
+        self.timeZone = timeZone
         self.groupCommit = groupCommit
         self.repair = repair
         self.autoCompact = autoCompact

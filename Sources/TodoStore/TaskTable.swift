@@ -19,11 +19,24 @@ struct TaskTable {
     private(set) var tombstones: [String: TaskItem] = [:]
     /// Record lines in the file after the header (live and dead).
     var lineCount = 0
+    /// The format version of the file's header (a version 1 file is rewritten before its next append).
+    var fileVersion = storeFormatVersion
+    /// The undo history, oldest first (at most `maxUndo` entries).
+    private(set) var undoHistory: [UndoEntry] = []
+    private var nextUndoSeq = 1
+    /// Undo entries kept (in memory and by compaction).
+    static let maxUndo = 100
+
+    struct UndoEntry: Hashable {
+        var seq: Int
+        var action: TaskChange.Kind
+        var task: TaskItem
+    }
 
     var count: Int { entries.count }
 
     /// Lines that compaction would keep.
-    var liveLineCount: Int { entries.count + tombstones.count }
+    var liveLineCount: Int { entries.count + tombstones.count + undoHistory.count }
 
     /// Makes room for about `count` tasks (recovery knows the line count up front).
     mutating func reserve(_ count: Int) {
@@ -43,6 +56,19 @@ struct TaskTable {
             out.append(e.task)
         }
         return out
+    }
+
+    /// The live tasks in creation order, without copying the table.
+    var liveTasks: some Sequence<TaskItem> {
+        order.lazy.compactMap { [entries] slot in
+            guard let e = entries[slot.id], e.seq == slot.seq else { return nil }
+            return e.task
+        }
+    }
+
+    /// The undo entry a new change gets.
+    func undoRecord(_ action: TaskChange.Kind, _ task: TaskItem) -> StoreRecord {
+        .undoEntry(seq: nextUndoSeq, action: action, task: task)
     }
 
     /// The task a request id created: the live one, or the last state of a deleted one.
@@ -75,6 +101,13 @@ struct TaskTable {
         case .requestTombstone(let requestID, let task):
             requestIDs[requestID] = task.id
             tombstones[requestID] = task
+        case .undoEntry(let seq, let action, let task):
+            nextUndoSeq = max(nextUndoSeq, seq + 1)
+            guard !undoHistory.contains(where: { $0.seq == seq }) else { return }
+            undoHistory.append(UndoEntry(seq: seq, action: action, task: task))
+            if undoHistory.count > Self.maxUndo { undoHistory.removeFirst(undoHistory.count - Self.maxUndo) }
+        case .undone(let seq):
+            undoHistory.removeAll { $0.seq == seq }
         default:
             break
         }
@@ -92,12 +125,14 @@ struct TaskTable {
         for (rid, task) in kept.reversed() where entries[task.id] == nil {
             out.append(.requestTombstone(requestID: rid, task: task))
         }
+        for entry in undoHistory { out.append(.undoEntry(seq: entry.seq, action: entry.action, task: entry.task)) }
         return out
     }
 
     /// Resets the line count after a rewrite of `lines` records.
     mutating func didRewrite(lines: Int, maxTombstones: Int = 1000) {
         lineCount = lines
+        fileVersion = storeFormatVersion
         if tombstones.count > maxTombstones {
             let keep = Set(tombstones.sorted { $0.value.updatedAt > $1.value.updatedAt }.prefix(maxTombstones).map(\.key))
             for rid in tombstones.keys where !keep.contains(rid) {

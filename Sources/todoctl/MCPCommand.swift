@@ -56,15 +56,19 @@ struct ControlTaskRepository: TaskRepository {
         try await mapped { try await client.call(ControlMethods.AddTask.self, AddTaskParams(title: draft.title, description: draft.description, requestID: requestID)) }
     }
 
-    func tasks(for user: UserID, filter: TaskFilter) async throws -> [TaskItem] {
-        try await mapped { try await client.call(ControlMethods.ListTasks.self, ListTasksParams(status: filter)).tasks }
+    func tasks(for user: UserID, query: TaskQuery, context: DateContext) async throws -> [TaskItem] {
+        try await mapped { try await client.call(ControlMethods.ListTasks.self, ListTasksParams(status: query.status)).tasks }
     }
 
     func task(_ id: TaskID, for user: UserID) async throws -> TaskItem {
         try await mapped { try await client.call(ControlMethods.GetTask.self, TaskIDParams(id: id)) }
     }
 
-    func updateTask(_ id: TaskID, _ patch: TaskPatch, for user: UserID) async throws -> TaskItem {
+    func undo(for user: UserID) async throws -> UndoResult {
+        throw TodoError.conflict("undo over todoctl mcp is not wired yet")
+    }
+
+    func updateTask(_ id: TaskID, _ patch: TaskPatch, for user: UserID, requestID: String?) async throws -> TaskItem {
         try await mapped {
             try await client.call(ControlMethods.UpdateTask.self, UpdateTaskParams(id: id, title: patch.title, description: patch.description, completed: patch.completed))
         }
