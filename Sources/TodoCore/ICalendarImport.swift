@@ -96,17 +96,14 @@ extension ICalendar {
         }
         func reason(_ error: any Error) -> String { (error as? TodoError)?.message ?? "invalid value" }
 
-        guard let summary = first["SUMMARY"] else {
+        // Without a usable SUMMARY the todo is skipped, but its other properties are still checked and reported.
+        var title: String?
+        if let summary = first["SUMMARY"] {
+            do { title = try TaskRules.title(ICalText.unescape(summary.value)) } catch { report(summary, reason(error) + "; the todo is skipped") }
+        } else {
             problems.append(ICalendarProblem(line: line, message: "VTODO has no SUMMARY; skipped"))
-            return nil
         }
-        var draft: TaskDraft
-        do {
-            draft = TaskDraft(title: try TaskRules.title(ICalText.unescape(summary.value)))
-        } catch {
-            report(summary, reason(error) + "; the todo is skipped")
-            return nil
-        }
+        var draft = TaskDraft(title: title ?? "")
         if let p = first["DESCRIPTION"] {
             do { draft.description = try TaskRules.description(ICalText.unescape(p.value)) } catch { report(p, reason(error) + "; dropped") }
         }
@@ -151,6 +148,7 @@ extension ICalendar {
         func stamp(_ name: String) -> Timestamp? {
             first[name].flatMap { ICalValues.moment($0, floatingZone: floatingZone, problems: &problems)?.0.instantOrMidnight }
         }
+        guard title != nil else { return nil }
         return ImportedTodo(line: line, uid: first["UID"].map { ICalText.unescape($0.value) }, draft: draft, completed: completed,
                             completedAt: completedAt, createdAt: stamp("CREATED"), updatedAt: stamp("LAST-MODIFIED"))
     }

@@ -168,4 +168,24 @@ import TodoCore
         #expect(result.todos.map(\.draft.priority) == tasks.map(\.priority))
         #expect(ICalendar.export([], now: Self.now) == "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//todod//todod//EN\r\nCALSCALE:GREGORIAN\r\nEND:VCALENDAR\r\n")
     }
+
+    @Test func importedTodosBecomeTasksKeepingTodoIDs() throws {
+        let original = try Self.task("t_keep") {
+            $0.due = try TaskDue(iso: "2026-12-01"); $0.recurrence = Recurrence(.daily); $0.labels = ["a"]; $0.completed = true
+            $0.completedAt = Timestamp(millisecondsSinceEpoch: 1_794_000_000_321)
+        }
+        let foreign = "BEGIN:VCALENDAR\r\nBEGIN:VTODO\r\nUID:abc@example.com\r\nSUMMARY:Foreign\r\nSTATUS:COMPLETED\r\nEND:VTODO\r\nEND:VCALENDAR\r\n"
+        let todos = ICalendar.importTodos(ICalendar.export([original, original], now: Self.now)).todos + ICalendar.importTodos(foreign).todos
+        var rng = SplitMix(seed: 7)
+        let tasks = ICalendar.tasks(from: todos, now: Self.now, using: &rng)
+        #expect(tasks.count == 3)
+        var expected = original
+        expected.createdAt = Timestamp(millisecondsSinceEpoch: 1_790_000_000_000)
+        expected.updatedAt = Timestamp(millisecondsSinceEpoch: 1_791_000_000_000)
+        #expect(tasks[0] == expected)
+        #expect(tasks[1].id != original.id && tasks[1].title == original.title)
+        #expect(tasks[2].id.rawValue.hasPrefix("t_") && tasks[2].completed && tasks[2].completedAt == Self.now)
+        #expect(tasks[2].createdAt == Self.now && tasks[2].updatedAt == Self.now)
+        for task in tasks { #expect(try task.validated() == task) }
+    }
 }
