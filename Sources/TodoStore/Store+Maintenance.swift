@@ -97,7 +97,8 @@ extension Store {
             let state = state(for: exported.user)
             var taskRecords: [StoreRecord] = []
             var changes: [TaskChange] = []
-            for task in exported.tasks {
+            for given in exported.tasks {
+                let task = (try? given.validated()) ?? given // validated above; this normalizes labels and project
                 if let existing = state.tasks.task(task.id) {
                     guard task.updatedAt > existing.updatedAt else { report.tasksSkipped += 1; continue }
                     report.tasksUpdated += 1
@@ -140,7 +141,7 @@ extension Store {
                     guard try TaskRules.title(task.title) == task.title else {
                         throw TodoError.validation(field: "title", "title must not have leading or trailing whitespace")
                     }
-                    _ = try TaskRules.description(task.description)
+                    _ = try task.validated()
                 } catch let error as TodoError {
                     throw TodoError.validation(field: prefix + (error.field ?? "task"), error.message)
                 }

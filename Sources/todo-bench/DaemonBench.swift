@@ -10,7 +10,7 @@ import TodoTesting
 // MARK: - todo-bench daemon
 
 /// Start-up and memory figures for the real `todod` binary next to this one: exec → `READY=1` (measured
-/// with a NOTIFY_SOCKET receiver) with an empty store and with 100,000 tasks, and idle RSS (VmRSS).
+/// with a NOTIFY_SOCKET receiver) with an empty store and with 100,000 version 2 tasks, and idle RSS (VmRSS).
 /// - Parameters:
 ///   - directory: a scratch directory.
 ///   - quick: fewer repetitions and 10,000 instead of 100,000 tasks.
@@ -24,10 +24,10 @@ func runDaemonBench(directory: String, quick: Bool) async throws {
     let big = quick ? 10_000 : 100_000
     print("daemon benchmark: \(todod) (\(build) build), \(repetitions) starts per case, median [min-max]")
 
-    for (label, tasks) in [("empty store", 0), ("\(big) tasks", big)] {
+    for (label, tasks) in [("empty store", 0), ("\(big) v2 tasks", big)] {
         let data = directory + "/data-\(tasks)"
         try? FileManager.default.removeItem(atPath: data)
-        if tasks > 0 { try await seed(data, tasks: tasks) }
+        if tasks > 0 { try await seedVersion2(data, tasks: tasks) }
         for http in ["off", "127.0.0.1:0"] {
             var times: [Double] = []
             var rss: [Int] = []
@@ -43,20 +43,6 @@ func runDaemonBench(directory: String, quick: Bool) async throws {
             print(head + String(format: " exec→READY=1 %7.1f ms [%.1f-%.1f] (goal < %.0f ms)", times[times.count / 2], times.first!, times.last!, goal) + rssText)
         }
     }
-}
-
-/// Writes `tasks` tasks for one user through the store's import (one durable rewrite).
-private func seed(_ directory: String, tasks: Int) async throws {
-    let logger = Logger(label: "todo.bench") { _ in SwiftLogNoOpLogHandler() }
-    let store = try await Store.open(directory: directory, logger: logger)
-    let now = SystemWallClock().now()
-    var rng = SystemRandomNumberGenerator()
-    let items = (0..<tasks).map { i in
-        TaskItem(id: TaskID.random(using: &rng), title: "Benchmark task \(i)", description: i % 3 == 0 ? "some description \(i)" : nil,
-                 completed: i % 2 == 0, createdAt: now, updatedAt: now)
-    }
-    _ = try await store.importAll(ExportDocument(exportedAt: now, users: [ExportedUser(user: try UserID("bench"), tasks: items)]))
-    await store.close()
 }
 
 /// One start: returns milliseconds from spawn to READY=1 and, when asked, VmRSS in kB after 2 s idle.

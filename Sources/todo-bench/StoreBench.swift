@@ -130,6 +130,6 @@ private func writeLargeStore(dir: String, tasks: Int) throws -> Int {
     return bytes.count
 }
 
-private func seconds(_ d: Duration) -> Double {
+func seconds(_ d: Duration) -> Double {
     Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }

@@ -1,6 +1,7 @@
 // `todo-bench`: benchmark programs that print figures (goals are printed next to them, never asserted).
 //   todo-bench store  [--quick] [--dir DIR]   durable adds/s, group commit ratio, ack latency (StoreBench.swift)
 //   todo-bench daemon [--quick] [--dir DIR]   exec → READY=1, idle RSS of the todod next to this binary (DaemonBench.swift)
+//   todo-bench tasks  [--quick] [--dir DIR]   filtered lists over 100,000 v2 tasks (p50/p99), quick-add parse time (TaskBench.swift)
 //   todo-bench all    [--quick] [--dir DIR]   every benchmark above
 // Servers that the load scripts in Tests/Bench drive (they run until SIGTERM; BenchServer.swift):
 //   todo-bench chatkit-server --port N --dir DIR              router + store + the scripted echo responder
@@ -11,6 +12,7 @@ import Foundation
 let benchmarks: [String: @Sendable (String, Bool) async throws -> Void] = [
     "store": { try await runStoreBench(directory: $0 + "/store", quick: $1) },
     "daemon": { try await runDaemonBench(directory: $0 + "/daemon", quick: $1) },
+    "tasks": { try await runTaskBench(directory: $0 + "/tasks", quick: $1) },
 ]
 let servers = ["chatkit-server", "agent-server"]
 
