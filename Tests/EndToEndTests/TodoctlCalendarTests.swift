@@ -79,6 +79,7 @@ struct TodoctlCalendarTests {
         let list = try await runTodoctl(["list", "--json"], environment: env)
         let tasks = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any])
         #expect((tasks["tasks"] as? [Any])?.count == 2)
+        #expect(await daemon.stop().status == 0)
     }
 
     @Test func nothingImportableOrUnreadableExitsNonZero() async throws {
@@ -97,5 +98,6 @@ struct TodoctlCalendarTests {
         let missing = try await runTodoctl(["import", dir.appending("missing.ics")], environment: env)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot read"))
+        #expect(await daemon.stop().status == 0)
     }
 }
