@@ -117,6 +117,8 @@ public struct ControlLineDecoder: Sendable {
             return .backup(params)
         case ControlMethods.Export.name: return .export
         case ControlMethods.Import.name: return .importData(try p(ImportParams.self))
+        case ControlMethods.ExportICS.name: return .exportICS
+        case ControlMethods.ImportICS.name: return .importICS(try p(ImportICSParams.self))
         case ControlMethods.Subscribe.name: return .subscribe
         case ControlMethods.Shutdown.name: return .shutdown
         default: return nil

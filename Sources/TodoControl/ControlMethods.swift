@@ -134,6 +134,8 @@ public enum ControlRequest: Sendable, Hashable {
     case backup(BackupParams)
     case export
     case importData(ImportParams)
+    case exportICS
+    case importICS(ImportICSParams)
     case subscribe
     case shutdown
 
@@ -154,6 +156,8 @@ public enum ControlRequest: Sendable, Hashable {
         case .backup: ControlMethods.Backup.name
         case .export: ControlMethods.Export.name
         case .importData: ControlMethods.Import.name
+        case .exportICS: ControlMethods.ExportICS.name
+        case .importICS: ControlMethods.ImportICS.name
         case .subscribe: ControlMethods.Subscribe.name
         case .shutdown: ControlMethods.Shutdown.name
         }

@@ -33,7 +33,7 @@ public enum ControlPermissions {
         switch request {
         case .status, .addTask, .listTasks, .getTask, .updateTask, .completeTask, .deleteTask, .undoTask, .loginCode, .subscribe:
             return nil
-        case .export, .importData:
+        case .export, .importData, .exportICS, .importICS:
             return nil  // scoped: a member exports its own data and imports only into its own user
         case .issueToken(let params):
             guard let other = params.user, other != peer.user else { return nil }

@@ -91,6 +91,10 @@ struct DaemonControlHandler: ControlHandler {
             }
             let report = try await store.importAll(document)
             return .result(OperationResult(message: "imported \(report.tasksAdded) new and \(report.tasksUpdated) updated task(s), skipped \(report.tasksSkipped)", detail: try Self.json(report)))
+        case .exportICS:
+            return .result(try await exportICS(for: user))
+        case .importICS(let p):
+            return .result(try await importICS(p, for: user))
         case .subscribe:
             throw RPCError(code: RPCError.internalErrorCode, message: "subscribe is handled by the server")
         case .shutdown:

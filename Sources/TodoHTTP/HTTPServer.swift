@@ -87,6 +87,7 @@ public struct HTTPServer: Service {
             logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds)
         addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes, defaultZone: dependencies.timeZone)
         addTaskRoutes(to: router, tasks: dependencies.tasks, maxBody: configuration.maxBodyBytes)
+        addCalendarRoutes(to: router, tasks: dependencies.tasks, clock: dependencies.clock)
         addSessionRoutes(to: router, auth: dependencies.auth)
         addEventRoutes(to: router, tasks: dependencies.tasks)
         addStaticRoutes(to: router, mode: uiMode)

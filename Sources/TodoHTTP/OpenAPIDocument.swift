@@ -88,6 +88,8 @@ enum OpenAPIDocument {
                 "get": op("List tasks", params: [statusParam], ok: [(200, "the tasks, oldest first", json(.obj(["type": "array", "items": ref("Task")])))], errors: [422]),
                 "post": op("Create a task", body: ref("TaskCreate"), ok: [(201, "the Task", task)], errors: bodyErrors),
             ]),
+            "/api/tasks.ics": .obj(["get": op("The tasks as iCalendar (RFC 5545 VTODOs; mapping in README.md)", params: [statusParam],
+                ok: [(200, "a VCALENDAR", .obj(["text/calendar": .obj(["schema": .obj(["type": "string"])])]))], errors: [422])]),
             "/api/tasks/{id}": .obj([
                 "get": op("One task", params: [pathParam("id")], ok: [(200, "the Task", task)], errors: taskIDErrors),
                 "patch": op("Update title, description or completed", body: ref("TaskPatch"), params: [pathParam("id")],

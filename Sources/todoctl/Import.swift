@@ -10,7 +10,8 @@ struct Import: AsyncParsableCommand {
         discussion: "An operator imports every user the document names; anyone else imports everything into their own user.")
 
     @OptionGroup var options: GlobalOptions
-    @Argument(help: "The export file ('-' for stdin).") var file: String
+    @Argument(help: "The export file ('-' for stdin); a .ics file is read as iCalendar.") var file: String
+    @Option(help: "json or ics (default: ics for a .ics file, else json).") var format: DataFormat?
 
     func run() async throws {
         let data: Data
@@ -20,6 +21,7 @@ struct Import: AsyncParsableCommand {
             guard let contents = FileManager.default.contents(atPath: file) else { throw ValidationErrorExit("cannot read \(file)") }
             data = contents
         }
+        if DataFormat.forImport(format, file: file) == .ics { return try await CalendarFiles.importFile(options, data: data, file: file) }
         let document: JSONValue
         do {
             document = try JSONDecoder().decode(JSONValue.self, from: data)

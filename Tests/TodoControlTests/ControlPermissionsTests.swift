@@ -16,7 +16,7 @@ struct ControlPermissionsTests {
         .status, .addTask(AddTaskParams(title: "x")), .listTasks(ListTasksParams()), .getTask(TaskIDParams(id: id)),
         .updateTask(UpdateTaskParams(id: id, title: "y")), .completeTask(CompleteTaskParams(id: id)), .deleteTask(TaskIDParams(id: id)), .undoTask,
         .issueToken(IssueTokenParams()), .issueToken(IssueTokenParams(user: alice)), .loginCode, .subscribe,
-        .export, .importData(ImportParams(data: .null)),
+        .export, .importData(ImportParams(data: .null)), .exportICS, .importICS(ImportICSParams(text: "")),
     ]
     /// Every method that needs the operator role.
     static let operatorOnly: [ControlRequest] = [
@@ -42,7 +42,7 @@ struct ControlPermissionsTests {
 
     @Test func everyMethodIsInTheTable() {
         let methods = Set((Self.selfService + Self.operatorOnly).map(\.method))
-        #expect(methods.count == 16, "a new method needs a row here and in ControlPermissions: \(methods.sorted())")
+        #expect(methods.count == 18, "a new method needs a row here and in ControlPermissions: \(methods.sorted())")
         #expect(Self.member.role == .member && Self.root.role == .operator)
     }
 }
