@@ -86,8 +86,8 @@ public struct HTTPServer: Service {
             threads: dependencies.threads, responder: dependencies.responder, clock: dependencies.clock, limiter: limiter,
             logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds)
         addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes, defaultZone: dependencies.timeZone)
-        addTaskRoutes(to: router, tasks: dependencies.tasks, maxBody: configuration.maxBodyBytes)
-        addCalendarRoutes(to: router, tasks: dependencies.tasks, clock: dependencies.clock)
+        addTaskRoutes(to: router, dependencies: dependencies, maxBody: configuration.maxBodyBytes)
+        addCalendarRoutes(to: router, dependencies: dependencies)
         addSessionRoutes(to: router, auth: dependencies.auth)
         addEventRoutes(to: router, tasks: dependencies.tasks)
         addStaticRoutes(to: router, mode: uiMode)
