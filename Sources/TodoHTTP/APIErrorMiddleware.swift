@@ -47,6 +47,8 @@ extension OpenAPIDocument {
             let matches = zip(route.segments, segments).allSatisfy { template, actual in
                 (template.first == "{" && template.last == "}") || template == actual
             }
+            // A literal path (`/api/tasks/parse`) is its own resource, not an instance of `/api/tasks/{id}`.
+            if matches && route.segments == segments { return route.methods }
             if matches { found += route.methods }
         }
         return found.isEmpty ? nil : Array(Set(found)).sorted()
