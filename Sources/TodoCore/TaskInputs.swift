@@ -122,7 +122,6 @@ public struct TaskPatch: Hashable, Sendable {
             if let name = timeZone.value { _ = try DateContext.zone(named: name) }
             out.timeZone = timeZone.value
         }
-        if out.due?.instant == nil && out.recurrence == nil { out.timeZone = nil }
         if let priority { out.priority = try TaskRules.priority(priority.value) }
         if let labels { out.labels = try TaskRules.labels(labels) }
         if let project { out.project = try TaskRules.project(project.value) }
@@ -132,6 +131,7 @@ public struct TaskPatch: Hashable, Sendable {
         if out.recurrence != nil && (recurrence != nil || due != nil) {
             out.recurrence = try TaskRules.recurrence(out.recurrence, due: out.due)
         }
+        if out.due?.instant == nil && out.recurrence == nil { out.timeZone = nil }
         if let completed, completed != task.completed {
             out.completed = completed
             out.completedAt = completed ? now : nil
