@@ -55,11 +55,19 @@ def view(page, key: str) -> None:
     expect(page.locator(f"#view-{key}")).to_have_attribute("aria-selected", "true")
 
 
+def show_all(page) -> None:
+    """All tasks, no project or label filter (whatever an earlier test left)."""
+    page.select_option("#filter-project", "")
+    page.select_option("#filter-label", "")
+    view(page, "all")
+    page.select_option("#filter-status", "all")
+
+
 def test_quick_add_previews_what_it_understood_then_saves(session):
     page, errors = session
     zones: list[str | None] = []
     page.on("request", lambda r: zones.append(r.headers.get("x-time-zone")) if "/api/" in r.url else None)
-    view(page, "all")
+    show_all(page)
     page.fill("#new-title", "Pay rent every month on the 1st p1 @bills #home")
     preview = page.locator("#new-preview")
     expect(preview.locator("[data-kind=title]")).to_contain_text("Pay rent", timeout=TIMEOUT)
@@ -105,6 +113,7 @@ def test_today_view_counts_and_project_filter(session):
     for title, due in [("Overdue bill", local_date(page, -3)), ("Today call", local_date(page, 0)), ("Later trip", local_date(page, 3))]:
         add_by_api(page, {"title": title, "due": due, "project": "viewcheck"})
     add_by_api(page, {"title": "Someday idea", "project": "viewcheck"})
+    show_all(page)
     page.select_option("#filter-project", "viewcheck")
     view(page, "today")
     expect(row(page, "Overdue bill")).to_be_visible(timeout=TIMEOUT)
@@ -133,14 +142,12 @@ def test_today_view_counts_and_project_filter(session):
     expect(page.locator("#view-upcoming")).to_be_focused()
     expect(row(page, "Later trip")).to_be_visible()
     expect(page.locator("#task-list .task")).to_have_count(1)
-    page.select_option("#filter-project", "")
-    view(page, "all")
 
 
 def test_edit_every_field_then_clear_them(session):
     page, _ = session
     task = add_by_api(page, {"title": "Dentist"})
-    view(page, "all")
+    show_all(page)
     row(page, "Dentist").get_by_role("button", name=re.compile("^Edit")).click()
     form = page.locator("#task-list .edit-form")
     form.get_by_label("Due date").fill(local_date(page, 1))
@@ -187,7 +194,7 @@ def test_edit_every_field_then_clear_them(session):
 def test_undo_a_delete_and_an_edit(session):
     page, _ = session
     add_by_api(page, {"title": "Undo me"})
-    view(page, "all")
+    show_all(page)
     expect(row(page, "Undo me")).to_be_visible(timeout=TIMEOUT)
     row(page, "Undo me").get_by_role("button", name=re.compile("^Delete")).click()
     expect(row(page, "Undo me")).to_have_count(0, timeout=TIMEOUT)
@@ -209,6 +216,7 @@ def test_undo_a_delete_and_an_edit(session):
 
 def test_undo_offered_after_the_assistants_change(session):
     page, _ = session
+    show_all(page)
     page.click("#chat-toggle")
     page.fill("#chat-input", "Add a task called 'Made by the assistant'")
     page.press("#chat-input", "Enter")
@@ -225,7 +233,7 @@ def test_open_chat_panel_does_not_cover_row_buttons(session):
     page, _ = session
     page.set_viewport_size({"width": 1280, "height": 800})
     add_by_api(page, {"title": "Reachable with the panel open"})
-    view(page, "all")
+    show_all(page)
     target = row(page, "Reachable with the panel open")
     expect(target).to_be_visible(timeout=TIMEOUT)
     page.click("#chat-toggle")

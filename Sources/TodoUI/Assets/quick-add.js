@@ -65,11 +65,11 @@ export class QuickAdd {
     clear(this.preview);
     this.preview.hidden = !parsed;
     if (!parsed) return;
-    const chip = (kind, label, value) => h(`span.chip.${kind}`, { dataset: { kind } }, h("span.chip-key", { text: `${label} ` }), value);
+    const chip = (kind, label, value, extra = "") => h(`span.chip.${kind}`, { dataset: { kind }, class: extra }, h("span.chip-key", { text: `${label} ` }), value);
     const chips = [chip("title", "Title", parsed.title || "")];
     if (parsed.due) chips.push(chip("due", "Due", parsed.due_text || parsed.due));
     if (parsed.recurrence) chips.push(chip("recurrence", "Repeats", parsed.recurrence_text || parsed.recurrence));
-    if (parsed.priority) chips.push(chip(`priority.p${parsed.priority}`, "Priority", `p${parsed.priority}`));
+    if (parsed.priority) chips.push(chip("priority", "Priority", `p${parsed.priority}`, `p${parsed.priority}`));
     for (const label of parsed.labels || []) chips.push(chip("label", "Label", `@${label}`));
     if (parsed.project) chips.push(chip("project", "Project", `#${parsed.project}`));
     this.preview.append(h("span.visually-hidden", { text: "Will add: " }), ...chips);

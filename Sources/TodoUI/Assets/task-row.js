@@ -55,17 +55,20 @@ const PRIORITIES = [["", "None"], ["1", "p1 (highest)"], ["2", "p2"], ["3", "p3"
  */
 export function editForm(task, li, { save, close, projects = [] }) {
   const id = task.id;
-  const field = (name, label, input, hint) => h("div.field", { class: `field-${name}` },
-    h("label", { for: input.id, text: label }), input, hint ? h("span.hint", { id: `${input.id}-hint`, text: hint }) : null);
+  const field = (name, label, input, hint) => {
+    if (hint) input.setAttribute("aria-describedby", `${input.id}-hint`);
+    return h("div.field", { class: `field-${name}` },
+      h("label", { for: input.id, text: label }), input, hint ? h("span.hint", { id: `${input.id}-hint`, text: hint }) : null);
+  };
   const inputs = {
     title: h("input", { type: "text", id: `edit-title-${id}`, value: task.title, maxlength: "200", required: true }),
     description: h("textarea", { id: `edit-notes-${id}`, rows: "2", maxlength: "1000" }),
     date: h("input", { type: "date", id: `edit-date-${id}` }),
     time: h("input", { type: "time", id: `edit-time-${id}` }),
     priority: h("select", { id: `edit-priority-${id}` }, ...PRIORITIES.map(([value, text]) => h("option", { value, text }))),
-    labels: h("input", { type: "text", id: `edit-labels-${id}`, autocomplete: "off", "aria-describedby": `edit-labels-${id}-hint` }),
+    labels: h("input", { type: "text", id: `edit-labels-${id}`, autocomplete: "off" }),
     project: h("input", { type: "text", id: `edit-project-${id}`, autocomplete: "off", list: `edit-projects-${id}` }),
-    recurrence: h("input", { type: "text", id: `edit-repeat-${id}`, autocomplete: "off", "aria-describedby": `edit-repeat-${id}-hint` }),
+    recurrence: h("input", { type: "text", id: `edit-repeat-${id}`, autocomplete: "off" }),
   };
   const start = dueInputs(task.due);
   inputs.description.value = task.description || "";

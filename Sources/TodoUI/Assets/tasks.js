@@ -1,7 +1,7 @@
 // tasks.js: the tasks page — quick add, Today / Upcoming / All views with counts, project and label
 // filters, edit in place, complete/reopen, delete, undo (POST /api/undo), live updates from /api/events.
 
-import { h, clear } from "./dom.js";
+import { h, clear, fillOptions } from "./dom.js";
 import { api, ApiError, tasksFrom } from "./api.js";
 import { inView, byDue } from "./due.js";
 import { taskRow, rowVersion, editForm, message } from "./task-row.js";
@@ -111,8 +111,8 @@ export class TasksPage {
     this.list.setAttribute("aria-labelledby", `view-${this.view}`);
     this.statusField.hidden = this.view !== "all";
     this.statusSelect.value = this.status;
-    this.renderOptions(this.projectSelect, "All projects", this.tasks.map((t) => t.project).filter(Boolean).map((p) => p.toLowerCase()), this.project, "#");
-    this.renderOptions(this.labelSelect, "All labels", this.tasks.flatMap((t) => t.labels || []), this.label, "@");
+    fillOptions(this.projectSelect, "All projects", this.tasks.map((t) => t.project).filter(Boolean).map((p) => p.toLowerCase()), this.project, "#");
+    fillOptions(this.labelSelect, "All labels", this.tasks.flatMap((t) => t.labels || []), this.label, "@");
     const shown = this.shown(this.view);
     const existing = new Map([...this.list.children].map((li) => [li.dataset.id, li]));
     const rows = shown.map((task) => {
@@ -128,16 +128,6 @@ export class TasksPage {
     while (this.list.children.length > rows.length) this.list.lastElementChild.remove();
     this.empty.hidden = shown.length > 0;
     if (!shown.length) this.renderEmpty();
-  }
-
-  /** Fills a filter select with the distinct values (keeping the current choice, even if gone). */
-  renderOptions(select, anyText, values, current, prefix) {
-    const options = [...new Set([...values, current].filter(Boolean))].sort();
-    const key = options.join("\n");
-    if (select.dataset.options === key) return;
-    select.dataset.options = key;
-    clear(select).append(h("option", { value: "", text: anyText }), ...options.map((v) => h("option", { value: v, text: `${prefix}${v}` })));
-    select.value = current;
   }
 
   renderEmpty() {
@@ -217,8 +207,9 @@ export class TasksPage {
       li.classList.remove("editing");
       const row = this.row(current || this.tasks.find((t) => t.id === task.id) || task);
       li.replaceWith(row);
-      row.querySelector(".icon-button")?.focus();
       this.render();
+      // The row may have left the view (a new due date): then the view's tab keeps the focus.
+      (row.isConnected ? row.querySelector(".icon-button") : this.tabs.find((t) => t.dataset.view === this.view))?.focus();
     };
     const projects = [...new Set(this.tasks.map((t) => t.project).filter(Boolean))].sort();
     editForm(task, li, {
