@@ -143,9 +143,14 @@ public struct Recurrence: Hashable, Sendable, CustomStringConvertible, Codable {
     }
 
     /// The first occurrence on or after `date` (the due date a new recurring task without one starts on).
+    /// The rule has no phase before it is anchored, so this is the first day matching its days, whatever
+    /// the interval ("every 2 years on Jan 5" said in November starts next January 5th, not in 14 months).
     /// - Parameter date: usually today.
     public func first(onOrAfter date: LocalDate) -> LocalDate {
-        matches(date) ? date : next(after: date)
+        guard !matches(date) else { return date }
+        var single = self
+        single.interval = 1
+        return single.next(after: date)
     }
 
     /// Whether `date` is itself an occurrence of the rule (ignoring the interval's phase).

@@ -1,3 +1,4 @@
+public import Foundation
 public import TodoCore
 public import TodoAuth
 public import ChatKitProtocol
@@ -80,6 +81,8 @@ public struct HTTPDependencies: Sendable {
     public var responder: any Responder
     /// Time for timestamps and rate limits.
     public var clock: any WallClock
+    /// The daemon's zone: what "today" means for a request without `X-Time-Zone` (see `RequestDateContext`).
+    public var timeZone: TimeZone
     /// The server's logger (`todo.http`).
     public var logger: Logger
     /// MCP streamable HTTP at `POST/GET/DELETE /mcp` (TodoTools), authenticated like every `/api` route.
@@ -93,9 +96,11 @@ public struct HTTPDependencies: Sendable {
     ///   - clock: the clock.
     ///   - logger: the logger.
     ///   - mcpEndpoint: MCP over HTTP; nil leaves `/mcp` unrouted (404).
+    ///   - timeZone: the daemon's zone (default `TimeZone.current`).
     public init(
         tasks: any TaskRepository, threads: any ThreadRepository, auth: AuthService, responder: any Responder,
-        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "todo.http"), mcpEndpoint: MCPHTTPEndpoint? = nil
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "todo.http"), mcpEndpoint: MCPHTTPEndpoint? = nil,
+        timeZone: TimeZone = .current
     ) {
         self.tasks = tasks
         self.threads = threads
@@ -104,5 +109,6 @@ public struct HTTPDependencies: Sendable {
         self.clock = clock
         self.logger = logger
         self.mcpEndpoint = mcpEndpoint
+        self.timeZone = timeZone
     }
 }

@@ -4,6 +4,7 @@ public import SystemdSupport
 import TodoControl
 public import TodoStore
 public import TodoDaemon
+public import TodoCore
 
 // MARK: - In-process daemon
 
@@ -12,11 +13,13 @@ public import TodoDaemon
 /// - Parameters:
 ///   - extraEnvironment: more environment entries.
 ///   - storage: the disk under the store.
+///   - clock: the daemon's wall clock (a `ManualWallClock` fixes "today").
 ///   - configure: adjusts the flags (data dir, socket and `--http off` are preset).
 ///   - body: gets the daemon, its socket path and the recorded notifications.
 public func withRunningDaemon<R: Sendable>(
     extraEnvironment: [String: String] = [:],
     storage: any StorageBackend = POSIXStorage(),
+    clock: any WallClock = SystemWallClock(),
     configure: (inout DaemonOverrides) -> Void = { _ in },
     _ body: (Daemon, String, RecordingNotifySink) async throws -> R
 ) async throws -> R {
@@ -35,7 +38,7 @@ public func withRunningDaemon<R: Sendable>(
     let context = DaemonContext(
         environment: environment, notifier: SystemdNotifier(sink: sink), levelControl: levels,
         makeLogger: { label in Logger(label: label) { JournalLogHandler(label: $0, usesPriorityPrefix: false, levelControl: levels, output: output) } },
-        storage: storage)
+        clock: clock, storage: storage)
     let daemon = try await Daemon.start(overrides: overrides, context: context)
     let running = Task { try await daemon.run() }
     do {
