@@ -134,7 +134,7 @@ export function editForm(task, li, { save, close, projects = [] }) {
     field("notes", "Notes", inputs.description),
     h("div.field-row", {},
       field("date", "Due date", inputs.date),
-      field("time", "Time", inputs.time, "optional"),
+      field("time", "Time (optional)", inputs.time),
       h("div.field.field-clear", {}, clearDue)),
     h("div.field-row", {},
       field("priority", "Priority", inputs.priority),
