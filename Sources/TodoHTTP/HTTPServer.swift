@@ -86,7 +86,7 @@ public struct HTTPServer: Service {
             threads: dependencies.threads, responder: dependencies.responder, clock: dependencies.clock, limiter: limiter,
             logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds)
         addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes)
-        addTaskRoutes(to: router, tasks: dependencies.tasks, maxBody: configuration.maxBodyBytes)
+        addTaskRoutes(to: router, dependencies: dependencies, maxBody: configuration.maxBodyBytes)
         addSessionRoutes(to: router, auth: dependencies.auth)
         addEventRoutes(to: router, tasks: dependencies.tasks)
         addStaticRoutes(to: router, mode: uiMode)

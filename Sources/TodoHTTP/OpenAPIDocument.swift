@@ -51,14 +51,13 @@ enum OpenAPIDocument {
     private static func pathParam(_ name: String) -> JSONValue {
         .obj(["name": .string(name), "in": "path", "required": true, "schema": .obj(["type": "string", "minLength": 1])])
     }
-    private static let statusParam = JSONValue.obj([
-        "name": "status", "in": "query", "required": false,
-        "schema": .obj(["type": "string", "enum": .array(TaskFilter.allCases.map { .string($0.rawValue) })]),
-    ])
+    private static let zoneHeader = RequestDateContext.headerParameter
     private static func sessionHeader(required: Bool) -> JSONValue {
         .obj(["name": "Mcp-Session-Id", "in": "header", "required": .bool(required), "schema": .obj(["type": "string"]),
               "description": "the session `initialize` opened (omitted on `initialize` itself)"])
     }
+    /// What a due looks like on the wire (`TaskDue.iso`).
+    static let duePattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}(Z|[+-][0-9]{2}:[0-9]{2}))?$"
     private static let html = JSONValue.obj(["text/html": .obj(["schema": .obj(["type": "string"])])])
     private static let task = json(ref("Task"))
     private static let sse = JSONValue.obj(["text/event-stream": .obj(["schema": .obj(["type": "string"])])])
@@ -85,12 +84,18 @@ enum OpenAPIDocument {
                 ok: [(200, "asset", .obj(["*/*": .obj(["schema": .obj(["type": "string"])])])), (304, "not modified (If-None-Match)", nil)], errors: [404])]),
             "/api/openapi.json": .obj(["get": op("This document", ok: [(200, "OpenAPI 3.1", json(anyObject))], errors: [])]),
             "/api/tasks": .obj([
-                "get": op("List tasks", params: [statusParam], ok: [(200, "the tasks, oldest first", json(.obj(["type": "array", "items": ref("Task")])))], errors: [422]),
-                "post": op("Create a task", body: ref("TaskCreate"), ok: [(201, "the Task", task)], errors: bodyErrors),
+                "get": op("List tasks (filters; dates read in X-Time-Zone)", params: TaskQueryParameters.parameters,
+                    ok: [(200, "the tasks, in `sort` order (created by default)", json(.obj(["type": "array", "items": ref("Task")])))], errors: [422]),
+                "post": op("Create a task (title, or quick-add text; due and recurrence in words or ISO/RRULE)", body: ref("TaskCreate"),
+                    params: [zoneHeader], ok: [(201, "the Task", task)], errors: bodyErrors),
             ]),
+            "/api/tasks/parse": .obj(["post": op("Quick-add preview: what `text` would create; nothing is saved", body: ParseTaskRequest.schema,
+                params: [zoneHeader], ok: [(200, "the fields quick add read", json(ParseTaskRequest.answerSchema))], errors: bodyErrors)]),
+            "/api/undo": .obj(["post": op("Undo the most recent change (create, update or delete) not undone yet",
+                ok: [(200, "{undone, task, remaining}", json(ref("UndoResult")))], errors: [409] + writeErrors)]),
             "/api/tasks/{id}": .obj([
                 "get": op("One task", params: [pathParam("id")], ok: [(200, "the Task", task)], errors: taskIDErrors),
-                "patch": op("Update title, description or completed", body: ref("TaskPatch"), params: [pathParam("id")],
+                "patch": op("Update any field (null clears)", body: ref("TaskPatch"), params: [pathParam("id"), zoneHeader],
                     ok: [(200, "the Task", task)], errors: taskIDErrors + bodyErrors),
                 "delete": op("Delete a task", params: [pathParam("id")], ok: [(200, "the deleted Task", task)], errors: taskIDErrors + writeErrors),
             ]),
@@ -136,8 +141,20 @@ enum OpenAPIDocument {
                     "description": .obj(["type": "string", "minLength": 1]),
                     "completed": .obj(["type": "boolean"]), "created_at": .obj(["type": "string", "format": "date-time"]),
                     "updated_at": .obj(["type": "string", "format": "date-time"]),
+                    "due": .obj(["type": "string", "pattern": .string(duePattern), "description": "2026-12-01 or 2026-12-01T17:00:00+01:00"]),
+                    "time_zone": .obj(["type": "string", "minLength": 1, "description": "IANA zone of a timed due or a recurrence"]),
+                    "priority": .obj(["type": "integer", "minimum": 1, "maximum": 4]),
+                    "labels": .obj(["type": "array", "minItems": 1, "items": .obj(["type": "string", "minLength": 1]), "description": "omitted when empty"]),
+                    "project": .obj(["type": "string", "minLength": 1]),
+                    "recurrence": .obj(["type": "string", "pattern": "^FREQ=", "description": "RRULE"]),
+                    "completed_at": .obj(["type": "string", "format": "date-time"]),
+                ])]),
+                "UndoResult": .obj(["type": "object", "required": .array(["undone", "task", "remaining"]), "properties": .obj([
+                    "undone": .obj(["type": "string", "enum": .array(["created", "updated", "deleted"])]),
+                    "task": ref("Task"), "remaining": .obj(["type": "integer", "minimum": 0]),
                 ])]),
                 "TaskCreate": CreateTaskRequest.schema,
+                "TimeZone": TaskFieldContract.timeZoneSchema,
                 "TaskPatch": UpdateTaskRequest.schema,
                 "Error": .obj(["type": "object", "required": .array(["error"]), "properties": .obj([
                     "error": .obj(["type": "object", "required": .array(["code", "message"]), "properties": .obj([

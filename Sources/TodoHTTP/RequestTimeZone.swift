@@ -28,8 +28,23 @@ public enum RequestDateContext {
     ///   - defaultZone: the zone when `header` is nil.
     /// - Throws: `TodoError.validation(field: "time_zone")` when the value is not a known IANA name.
     public static func resolve(header: String?, clock: any WallClock, defaultZone: TimeZone) throws -> DateContext {
-        let zone = try header.map { try DateContext.zone(named: $0, field: "time_zone") } ?? defaultZone
-        return DateContext(now: clock.now(), zone: zone)
+        let resolved = try header.map { try zone(named: $0) } ?? defaultZone
+        return DateContext(now: clock.now(), zone: resolved)
+    }
+
+    /// The IANA names HTTP accepts: the system's zone database (`TimeZone.knownTimeZoneIdentifiers`) and `UTC`,
+    /// sorted; the OpenAPI document lists exactly these.
+    public static let knownZones: [String] = Array(Set(TimeZone.knownTimeZoneIdentifiers + ["UTC"])).sorted()
+    private static let knownZoneSet = Set(knownZones)
+
+    /// A zone by its IANA name, checked against `knownZones` and then `DateContext.zone(named:)`.
+    /// - Parameter name: the name (from `X-Time-Zone` or a body's `time_zone`).
+    /// - Throws: `TodoError.validation(field: "time_zone")` for a name that is not a known zone.
+    public static func zone(named name: String) throws -> TimeZone {
+        guard knownZoneSet.contains(name) else {
+            throw TodoError.validation(field: "time_zone", "unknown time zone \"\(name.prefix(64))\" (use an IANA name such as Europe/Berlin)")
+        }
+        return try DateContext.zone(named: name, field: "time_zone")
     }
 
     /// The same instant seen from another zone named in a body (`time_zone`), or `context` when none is given.
@@ -39,6 +54,6 @@ public enum RequestDateContext {
     /// - Throws: `TodoError.validation(field: "time_zone")` for an unknown name.
     public static func overriding(_ context: DateContext, zoneNamed name: String?) throws -> DateContext {
         guard let name else { return context }
-        return DateContext(now: context.now, zone: try DateContext.zone(named: name, field: "time_zone"))
+        return DateContext(now: context.now, zone: try zone(named: name))
     }
 }

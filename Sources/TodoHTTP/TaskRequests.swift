@@ -58,76 +58,110 @@ enum TaskFieldContract {
         return raw
     }
 
+    /// Longest date or recurrence phrase (words, ISO or RRULE), the parser's limit.
+    static let maxPhrase = 200
+    /// Longest quick-add line (QuickAdd's limit).
+    static let maxQuickAdd = 1000
+    /// Longest zone name (`DateContext.zone(named:)`'s limit).
+    static let maxZone = 64
+    /// Longest label as given (the limit plus a leading `@`).
+    static let maxLabelInput = TaskRules.maxLabel + 1
+    /// Longest search text (`TaskQuery.validated`'s limit).
+    static let maxSearch = 200
+
+    /// A string of 1...`max` scalars (before any trimming), or 422 naming `field`.
+    static func bounded(_ raw: String?, field: String, max: Int) throws -> String? {
+        guard let raw else { return nil }
+        guard (1...max).contains(raw.unicodeScalars.count) else {
+            throw HTTPAPIError.validation(field: field, "\(field) must be 1-\(max) characters")
+        }
+        return raw
+    }
+
+    static func project(_ raw: String?) throws -> String? {
+        guard let raw else { return nil }
+        guard raw.unicodeScalars.count <= TaskRules.maxProject else {
+            throw HTTPAPIError.validation(field: "project", "project must be at most \(TaskRules.maxProject) characters")
+        }
+        return raw
+    }
+
+    static func labels(_ raw: [String]?) throws -> [String]? {
+        guard let raw else { return nil }
+        guard raw.count <= TaskRules.maxLabels else {
+            throw HTTPAPIError.validation(field: "labels", "a task has at most \(TaskRules.maxLabels) labels")
+        }
+        for label in raw { _ = try bounded(label, field: "labels", max: maxLabelInput) }
+        return raw
+    }
+
+    static func priority(_ raw: Int?) throws -> Int? {
+        guard let raw else { return nil }
+        guard (1...4).contains(raw) else { throw HTTPAPIError.validation(field: "priority", "priority must be 1 (highest) to 4") }
+        return raw
+    }
+
+    // MARK: Words
+
+    /// A due input: ISO first (`TaskDue(iso:)`), else words (`DatePhrase.parseDue`), read in `context`.
+    /// - Throws: `TodoError.validation(field: "due")` when neither reads it.
+    static func due(_ text: String, in context: DateContext) throws -> TaskDue {
+        if let iso = try? TaskDue(iso: text) { return iso }
+        return try DatePhrase.parseDue(text, in: context)
+    }
+
+    /// A recurrence input: RRULE text (anything with `=`) via `Recurrence(rrule:)`, else words
+    /// (`DatePhrase.parseRecurrence`, which also gives the first due).
+    /// - Throws: `TodoError.validation(field: "recurrence")`.
+    static func recurrence(_ text: String, in context: DateContext) throws -> (Recurrence, TaskDue?) {
+        if text.contains("=") { return (try Recurrence(rrule: text), nil) }
+        let (rule, first) = try DatePhrase.parseRecurrence(text, in: context)
+        return (rule, first)
+    }
+
+    /// A date bound (`due_before`, `due_after`): an ISO date, else date words (their date part).
+    /// - Throws: `HTTPAPIError.validation` naming `field`.
+    static func date(_ text: String, field: String, in context: DateContext) throws -> LocalDate {
+        if let date = LocalDate(iso: text) { return date }
+        do { return try due(text, in: context).date } catch let e as TodoError {
+            throw HTTPAPIError.validation(field: field, e.message)
+        }
+    }
+
+    // MARK: Schemas
+
+    static func stringSchema(max: Int, _ description: String, nullable: Bool = false) -> JSONValue {
+        .obj(["type": nullable ? .array(["string", "null"]) : "string", "minLength": 1, "maxLength": .number(String(max)),
+              "description": .string(description)])
+    }
+    static let phraseSchema = "ISO (2026-12-01, 2026-12-01T17:00:00+01:00) or words (tomorrow 5pm, next friday), read in the request's zone"
+    static let recurrenceDescription = "RRULE (FREQ=WEEKLY;BYDAY=MO) or words (every monday at 9); words without `due` also set the first due"
+    static let zoneSchema: JSONValue = .obj([
+        "$ref": "#/components/schemas/TimeZone", "description": "IANA zone name (Europe/Berlin); overrides X-Time-Zone for this body's words",
+    ])
+    static func prioritySchema(nullable: Bool) -> JSONValue {
+        .obj(["type": nullable ? .array(["integer", "null"]) : "integer", "minimum": 1, "maximum": 4, "description": "1 (highest) to 4"])
+    }
+    static let labelsSchema: JSONValue = .obj([
+        "type": "array", "maxItems": .number(String(TaskRules.maxLabels)),
+        "items": .obj(["type": "string", "minLength": 1, "maxLength": .number(String(maxLabelInput))]),
+        "description": "each 1-32 letters, digits, _, - or . (a leading @ is dropped; lowercased); [] clears",
+    ])
+    static func projectSchema(nullable: Bool) -> JSONValue {
+        .obj(["type": nullable ? .array(["string", "null"]) : "string", "maxLength": .number(String(TaskRules.maxProject)),
+              "description": "trimmed; a leading # is dropped; empty means none"])
+    }
+    static let requestIDSchema: JSONValue = .obj([
+        "type": "string", "minLength": 1, "maxLength": .number(String(maxRequestID)),
+        "pattern": .string(requestIDPattern), "description": "idempotency key: repeating it returns the same answer",
+    ])
+
     static let titleSchema: JSONValue = .obj([
         "type": "string", "minLength": 1, "maxLength": .number(String(TaskRules.maxTitle)), "pattern": .string(notBlankPattern),
         "description": "trimmed of surrounding white space; must not be blank",
     ])
     static let descriptionSchema: JSONValue = .obj([
         "type": "string", "maxLength": .number(String(TaskRules.maxDescription)), "description": "trimmed; empty means none",
-    ])
-}
-
-/// `POST /api/tasks`: `{title, description?, request_id?}`. Unknown keys are ignored; `null` is refused.
-struct CreateTaskRequest: Decodable, Sendable {
-    var title: String
-    var description: String?
-    var requestID: String?
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, description
-        case requestID = "request_id"
-    }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        title = try TaskFieldContract.title(c.decode(String.self, forKey: .title))
-        description = try TaskFieldContract.description(c.decodeUnlessAbsent(String.self, forKey: .description))
-        requestID = try TaskFieldContract.requestID(c.decodeUnlessAbsent(String.self, forKey: .requestID))
-    }
-
-    /// The draft for the repository (trimmed and checked there by `TaskRules`).
-    var draft: TaskDraft { TaskDraft(title: title, description: description) }
-
-    /// The OpenAPI schema of this body.
-    static let schema: JSONValue = .obj([
-        "type": "object", "required": .array(["title"]),
-        "properties": .obj([
-            "title": TaskFieldContract.titleSchema,
-            "description": TaskFieldContract.descriptionSchema,
-            "request_id": .obj([
-                "type": "string", "minLength": 1, "maxLength": .number(String(TaskFieldContract.maxRequestID)),
-                "pattern": .string(TaskFieldContract.requestIDPattern), "description": "idempotency key: repeating it returns the task it created",
-            ]),
-        ]),
-    ])
-}
-
-/// `PATCH /api/tasks/{id}`: at least one of `title`, `description` (`""` clears it), `completed`.
-struct UpdateTaskRequest: Decodable, Sendable {
-    var patch: TaskPatch
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case title, description, completed
-    }
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        patch = TaskPatch(
-            title: try c.decodeUnlessAbsent(String.self, forKey: .title).map(TaskFieldContract.title),
-            description: try TaskFieldContract.description(c.decodeUnlessAbsent(String.self, forKey: .description)),
-            completed: try c.decodeUnlessAbsent(Bool.self, forKey: .completed))
-        guard !patch.isEmpty else { throw HTTPAPIError.validation(field: "body", "give at least one of title, description, completed") }
-    }
-
-    /// The OpenAPI schema of this body.
-    static let schema: JSONValue = .obj([
-        "type": "object",
-        "anyOf": .array(CodingKeys.allCases.map { .obj(["required": .array([.string($0.rawValue)])]) }),
-        "properties": .obj([
-            "title": TaskFieldContract.titleSchema,
-            "description": TaskFieldContract.descriptionSchema,
-            "completed": .obj(["type": "boolean"]),
-        ]),
     ])
 }
 

@@ -27,6 +27,10 @@ struct HTTPTestHarness {
     let configuration: HTTPConfiguration
     let responder: any Responder
     let mcp: MCPHTTPEndpoint
+    /// The clock `RequestDateContext` reads "now" from.
+    var clock: any WallClock = SystemWallClock()
+    /// The daemon's zone (requests without `X-Time-Zone`).
+    var timeZone: TimeZone = .current
 
     /// - Parameter backend: the disk under the store (`SimulatedDisk` for fault injection).
     static func make(responder: any Responder = ScriptedEchoResponder(), configuration: HTTPConfiguration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0), directory: String? = nil, backend: any StorageBackend = POSIXStorage()) async throws -> HTTPTestHarness {
@@ -42,7 +46,8 @@ struct HTTPTestHarness {
     var dependencies: HTTPDependencies {
         var logger = Logger(label: "test.http")
         logger.logLevel = .warning
-        return HTTPDependencies(tasks: store, threads: store, auth: auth, responder: responder, logger: logger, mcpEndpoint: mcp)
+        return HTTPDependencies(tasks: store, threads: store, auth: auth, responder: responder, clock: clock, logger: logger, mcpEndpoint: mcp,
+                                timeZone: timeZone)
     }
 
     func application() -> some ApplicationProtocol {
