@@ -4,7 +4,8 @@
 Serves Sources/TodoUI/Assets at /, /login and /assets/* (with the same CSP the daemon
 sends) and implements, in memory, the parts of the API the UI uses:
   POST /api/session {"code"} -> session cookie; POST /api/session/logout
-  GET/POST /api/tasks, GET/PATCH/DELETE /api/tasks/{id}, POST /api/tasks/{id}/complete
+  GET/POST /api/tasks, GET/PATCH/DELETE /api/tasks/{id}, POST /api/tasks/{id}/complete,
+    POST /api/tasks/parse (p1-p4, @label and #project only; no dates), POST /api/undo
   GET /api/events (SSE: {"kind": created|updated|deleted, "task": {...}})
   POST /api/chatkit: threads.create/add_user_message/retry_after_item (SSE),
     threads.get_by_id/list/update/delete, items.list (JSON)
@@ -51,21 +52,41 @@ class State:
         self.listeners: list[queue.Queue] = []
         self.threads: dict[str, dict] = {}  # id -> {"meta": {...}, "items": [...]}
         self.failed_once: set[str] = set()
+        self.history: list[tuple[str, dict]] = []  # (kind, task before the change) for POST /api/undo
 
     def publish(self, kind: str, task: dict):
         for q in list(self.listeners):
             q.put({"kind": kind, "task": task})
 
-    def add_task(self, title: str, description: str | None = None) -> dict:
+    def add_task(self, title: str, description: str | None = None, **fields) -> dict:
         t = {"id": new_id("t"), "title": title, "completed": False, "created_at": now(), "updated_at": now()}
         if description:
             t["description"] = description
+        t.update({k: v for k, v in fields.items() if v})
         self.tasks.append(t)
+        self.history.append(("created", dict(t)))
         self.publish("created", t)
         return t
 
 
 STATE: State
+
+
+def quick_add(text: str) -> dict:
+    """A tiny quick-add reader: p1-p4, @label and #project words; the rest is the title (no dates)."""
+    out: dict = {"labels": []}
+    words = []
+    for word in text.split():
+        if re.fullmatch(r"p[1-4]", word, re.I):
+            out["priority"] = int(word[1])
+        elif word.startswith("@") and len(word) > 1:
+            out["labels"].append(word[1:].lower())
+        elif word.startswith("#") and len(word) > 1:
+            out["project"] = word[1:]
+        else:
+            words.append(word)
+    out["title"] = " ".join(words)
+    return out
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -165,13 +186,19 @@ class Handler(BaseHTTPRequestHandler):
             return self.error(401, "Sign in first.")
         if path == "/api/session/logout":
             return self.send_json(200, {}, {"Set-Cookie": "todod_session=; Max-Age=0; Path=/"})
+        if path == "/api/tasks/parse":
+            return self.send_json(200, quick_add(self.body().get("text") or ""))
+        if path == "/api/undo":
+            return self.undo()
         if path == "/api/tasks":
             b = self.body()
-            title = (b.get("title") or "").strip()
+            fields = quick_add(b["text"]) if "text" in b else {"title": b.get("title") or ""}
+            fields.update({k: b[k] for k in ("due", "priority", "labels", "project", "recurrence") if k in b})
+            title = fields.pop("title").strip()
             if not title or len(title) > 200:
                 return self.error(422, "title must be 1-200 characters", "title")
             with STATE.lock:
-                t = STATE.add_task(title, (b.get("description") or "").strip() or None)
+                t = STATE.add_task(title, (b.get("description") or "").strip() or None, **fields)
             return self.send_json(201, t)
         m = re.fullmatch(r"/api/tasks/([\w-]+)/complete", path)
         if m:
@@ -200,6 +227,7 @@ class Handler(BaseHTTPRequestHandler):
         if not t:
             return self.error(404, "No such task.")
         STATE.tasks.remove(t)
+        STATE.history.append(("deleted", dict(t)))
         STATE.publish("deleted", t)
         self.send_response(204)
         self.send_header("Content-Length", "0")
@@ -223,10 +251,29 @@ class Handler(BaseHTTPRequestHandler):
     def find(self, tid):
         return next((t for t in STATE.tasks if t["id"] == tid), None)
 
+    def undo(self):
+        if not STATE.history:
+            return self.error(409, "nothing to undo")
+        kind, before = STATE.history.pop()
+        current = self.find(before["id"])
+        if current:
+            STATE.tasks.remove(current)
+        if kind != "created":
+            STATE.tasks.append(before)
+        STATE.publish("deleted" if kind == "created" else "created" if kind == "deleted" else "updated", before)
+        self.send_json(200, {"undone": kind, "task": before, "remaining": len(STATE.history)})
+
     def patch_task(self, tid, patch):
         t = self.find(tid)
         if not t:
             return self.error(404, "No such task.")
+        STATE.history.append(("updated", dict(t)))
+        for key in ("due", "priority", "labels", "project", "recurrence"):
+            if key in patch:
+                if patch[key] in (None, []):
+                    t.pop(key, None)
+                else:
+                    t[key] = patch[key]
         if "title" in patch:
             title = (patch["title"] or "").strip()
             if not title or len(title) > 200:

@@ -13,6 +13,20 @@ export class ApiError extends Error {
 
 let unauthorizedHandler = () => {};
 
+/** The browser's IANA zone ("Europe/Berlin"); todod reads dates in it (X-Time-Zone on every request). */
+export function timeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}
+
+/** `headers` plus X-Time-Zone: what every request to todod carries. */
+export function withZone(headers = {}) {
+  return { "X-Time-Zone": timeZone(), ...headers };
+}
+
 /** Sets what happens when any request answers 401 (the session ended). */
 export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
@@ -54,9 +68,9 @@ export async function api(path, { method = "GET", body, signal, headers = {} } =
       method,
       credentials: "same-origin",
       // todod wants application/json on every state-changing request, body or not (else 415).
-      headers: method === "GET" || method === "HEAD"
+      headers: withZone(method === "GET" || method === "HEAD"
         ? { Accept: "application/json", ...headers }
-        : { "Content-Type": "application/json", Accept: "application/json", ...headers },
+        : { "Content-Type": "application/json", Accept: "application/json", ...headers }),
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,
     });

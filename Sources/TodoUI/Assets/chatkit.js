@@ -1,6 +1,6 @@
 // chatkit.js: our ChatKit-protocol client (POST /api/chatkit) and a pure thread-state reducer.
 
-import { api, errorFrom, ApiError } from "./api.js";
+import { api, errorFrom, ApiError, withZone } from "./api.js";
 import { readSSE } from "./sse.js";
 
 export const ENDPOINT = "/api/chatkit";
@@ -23,7 +23,7 @@ export async function stream(type, params, { signal, onEvent }) {
     response = await fetch(ENDPOINT, {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "text/event-stream" },
+      headers: withZone({ "Content-Type": "application/json", Accept: "text/event-stream" }),
       body: JSON.stringify({ type, params }),
       signal,
     });

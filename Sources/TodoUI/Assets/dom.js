@@ -46,6 +46,19 @@ export function clear(el) {
   return el;
 }
 
+/**
+ * Fills a filter <select> with "any" plus the distinct values (sorted, shown with `prefix`), keeping
+ * the current choice even when no value has it any more. Untouched when the values did not change.
+ */
+export function fillOptions(select, anyText, values, current, prefix = "") {
+  const options = [...new Set([...values, current].filter(Boolean))].sort();
+  const key = options.join("\n");
+  if (select.dataset.options === key) return;
+  select.dataset.options = key;
+  clear(select).append(h("option", { value: "", text: anyText }), ...options.map((v) => h("option", { value: v, text: `${prefix}${v}` })));
+  select.value = current;
+}
+
 /** A short toast at the bottom of the page, with an optional action button. */
 export function toast(message, { action, onAction, timeout = 6000 } = {}) {
   let region = document.getElementById("toasts");

@@ -27,7 +27,7 @@ async function signIn() {
     response = await fetch("/api/session", {
       method: "POST",
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", "X-Time-Zone": zone() },
       body: JSON.stringify({ code }),
     });
   } catch {
@@ -46,3 +46,12 @@ async function signIn() {
 }
 
 signIn();
+
+/** The browser's IANA zone, sent on every request (like api.js does). */
+function zone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+  } catch {
+    return "UTC";
+  }
+}

@@ -4,6 +4,7 @@
 
 import { createShell } from "./chat-shell.js";
 import { THREAD_KEY } from "./chat.js";
+import { timeZone } from "./api.js";
 
 const SCRIPT = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js";
 const TIMEOUT_MS = 5000;
@@ -38,8 +39,12 @@ export async function mountOfficialChatKit({ domainKey }) {
     api: {
       url: "/api/chatkit",
       domainKey,
-      // Our session is an HttpOnly cookie; same-origin requests carry it.
-      fetch: (url, options) => fetch(url, { ...options, credentials: "same-origin" }),
+      // Our session is an HttpOnly cookie; same-origin requests carry it. The zone is the browser's.
+      fetch: (url, options = {}) => {
+        const headers = new Headers(options.headers || {});
+        headers.set("X-Time-Zone", timeZone());
+        return fetch(url, { ...options, headers, credentials: "same-origin" });
+      },
     },
     initialThread: initialThread || null,
     history: { enabled: true },

@@ -1,19 +1,26 @@
-// tasks.js: the task list — filters, add, edit in place, complete/reopen, delete with undo,
-// and live updates from GET /api/events.
+// tasks.js: the tasks page — quick add, Today / Upcoming / All views with counts, project and label
+// filters, edit in place, complete/reopen, delete, undo (POST /api/undo), live updates from /api/events.
 
-import { h, clear, toast } from "./dom.js";
-import { api, ApiError, tasksFrom, errorFrom } from "./api.js";
-import { readSSE } from "./sse.js";
+import { h, clear, fillOptions } from "./dom.js";
+import { api, ApiError, tasksFrom } from "./api.js";
+import { inView, byDue } from "./due.js";
+import { taskRow, rowVersion, editForm, message } from "./task-row.js";
+import { QuickAdd } from "./quick-add.js";
+import { UndoControl } from "./undo.js";
+import { LiveUpdates } from "./live.js";
 
-const FILTERS = [["all", "All"], ["pending", "Pending"], ["completed", "Completed"]];
-const UNDO_MS = 6000;
+const VIEWS = [["today", "Today"], ["upcoming", "Upcoming"], ["all", "All"]];
+const STATUS = [["all", "All tasks"], ["pending", "Open"], ["completed", "Completed"]];
+const NOUN = { created: "added", updated: "changed", deleted: "deleted" };
 
 /** The tasks page. */
 export class TasksPage {
   constructor() {
     this.tasks = [];
-    this.filter = sessionStorage.getItem("todod.filter") || "all";
-    this.pendingDeletes = new Map(); // id → timer
+    this.view = sessionStorage.getItem("todod.view") || "all";
+    this.status = sessionStorage.getItem("todod.status") || "all";
+    this.project = "";
+    this.label = "";
   }
 
   // MARK: Mounting
@@ -21,57 +28,97 @@ export class TasksPage {
   /** Renders into `parent` with the first list already fetched. */
   mount(parent, tasks) {
     this.tasks = tasks;
-    this.titleInput = h("input", { id: "new-title", name: "title", type: "text", required: true, maxlength: "200", autocomplete: "off", placeholder: "What needs doing?", "aria-describedby": "new-error" });
-    this.descInput = h("textarea", { id: "new-description", name: "description", rows: "2", maxlength: "1000", placeholder: "Notes (optional)" });
-    this.addError = h("p.field-error", { id: "new-error", role: "alert" });
-    const form = h("form.add-task", { onsubmit: (e) => { e.preventDefault(); this.add(); } },
-      h("label", { for: "new-title", text: "New task" }),
-      h("div.add-row", {}, this.titleInput, h("button.primary", { type: "submit" }, "Add")),
-      h("details.add-more", {}, h("summary", { text: "Add notes" }), h("label.visually-hidden", { for: "new-description", text: "Notes" }), this.descInput),
-      this.addError);
-    this.filterButtons = FILTERS.map(([key, label]) =>
-      h("button.filter", { type: "button", dataset: { filter: key }, "aria-pressed": String(this.filter === key), onclick: () => this.setFilter(key) }, label, h("span.count")));
+    this.quickAdd = new QuickAdd({
+      send: (body) => this.own(null, () => api("/api/tasks", { method: "POST", body })),
+      onAdded: (task) => this.added(task),
+    });
+    this.undo = new UndoControl({
+      request: () => this.own(null, () => api("/api/undo", { method: "POST" })),
+      apply: (result) => this.undone(result),
+      focusFallback: () => (this.undo.button.disabled ? this.quickAdd.focus() : this.undo.button.focus()),
+    });
+    this.tabs = VIEWS.map(([key, label]) => h("button.view-tab", {
+      type: "button", role: "tab", id: `view-${key}`, dataset: { view: key }, "aria-controls": "task-list",
+      onclick: () => this.setView(key), onkeydown: (e) => this.tabKeys(e, key),
+    }, label, h("span.count")));
+    this.projectSelect = h("select", { id: "filter-project", onchange: () => { this.project = this.projectSelect.value; this.render(); } });
+    this.labelSelect = h("select", { id: "filter-label", onchange: () => { this.label = this.labelSelect.value; this.render(); } });
+    this.statusSelect = h("select", { id: "filter-status", onchange: () => this.setStatus(this.statusSelect.value) },
+      ...STATUS.map(([value, text]) => h("option", { value, text })));
+    this.statusField = h("span.filter-field", {}, h("label", { for: "filter-status", text: "Show" }), this.statusSelect);
     this.listError = h("p.list-error", { role: "alert", hidden: true });
-    this.list = h("ul.task-list", { id: "task-list", "aria-label": "Tasks" });
+    this.list = h("ul.task-list", { id: "task-list", role: "tabpanel" });
     this.empty = h("div.empty-state", { hidden: true });
     this.section = h("section.tasks", { "aria-labelledby": "tasks-heading" },
-      h("h2", { id: "tasks-heading", text: "Tasks" }), form,
-      h("div.filters", { role: "group", "aria-label": "Show" }, ...this.filterButtons),
+      h("h2", { id: "tasks-heading", text: "Tasks" }), this.quickAdd.form,
+      h("div.views", { role: "tablist", "aria-label": "Views" }, ...this.tabs),
+      h("div.toolbar", {},
+        h("span.filter-field", {}, h("label", { for: "filter-project", text: "Project" }), this.projectSelect),
+        h("span.filter-field", {}, h("label", { for: "filter-label", text: "Label" }), this.labelSelect),
+        this.statusField, this.undo.button),
       this.listError, this.list, this.empty);
     clear(parent).append(this.section);
     this.render();
-    this.listen();
-    window.addEventListener("pagehide", () => this.flushDeletes());
+    this.live = new LiveUpdates({ onChange: (change) => this.changed(change), onReconnect: () => this.refresh() });
+    this.live.start();
+    this.clock = setInterval(() => this.render(), 60_000); // relative labels and Today move with time
+    document.addEventListener("keydown", this.shortcut = (e) => this.undo.shortcut(e));
     return this;
   }
 
-  setFilter(key) {
-    this.filter = key;
-    sessionStorage.setItem("todod.filter", key);
+  setView(key) {
+    this.view = key;
+    sessionStorage.setItem("todod.view", key);
     this.render();
   }
 
-  visible() {
-    return this.tasks.filter((t) => !this.pendingDeletes.has(t.id) &&
-      (this.filter === "all" || (this.filter === "completed") === Boolean(t.completed)));
+  setStatus(key) {
+    this.status = key;
+    sessionStorage.setItem("todod.status", key);
+    this.render();
+  }
+
+  /** Arrow keys, Home and End move between the view tabs (roving tab stop). */
+  tabKeys(event, key) {
+    const keys = VIEWS.map(([k]) => k);
+    const at = keys.indexOf(key);
+    const next = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: keys.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    this.setView(keys[(next + keys.length) % keys.length]);
+    this.tabs[keys.indexOf(this.view)].focus();
+  }
+
+  /** Tasks passing the project, label and (in All) status filters, for a view. */
+  shown(view) {
+    const matching = this.tasks.filter((t) => inView(t, view) &&
+      (!this.project || (t.project || "").toLowerCase() === this.project) &&
+      (!this.label || (t.labels || []).includes(this.label)) &&
+      (view !== "all" || this.status === "all" || (this.status === "completed") === Boolean(t.completed)));
+    return view === "all" ? matching : byDue(matching);
   }
 
   // MARK: Rendering
 
   render() {
-    const live = this.tasks.filter((t) => !this.pendingDeletes.has(t.id));
-    const counts = { all: live.length, pending: live.filter((t) => !t.completed).length, completed: live.filter((t) => t.completed).length };
-    for (const button of this.filterButtons) {
-      const key = button.dataset.filter;
-      button.setAttribute("aria-pressed", String(key === this.filter));
-      button.querySelector(".count").textContent = ` ${counts[key]}`;
+    for (const tab of this.tabs) {
+      const key = tab.dataset.view;
+      const selected = key === this.view;
+      tab.setAttribute("aria-selected", String(selected));
+      tab.tabIndex = selected ? 0 : -1;
+      tab.querySelector(".count").textContent = ` ${this.shown(key).length}`;
     }
-    const shown = this.visible();
+    this.list.setAttribute("aria-labelledby", `view-${this.view}`);
+    this.statusField.hidden = this.view !== "all";
+    this.statusSelect.value = this.status;
+    fillOptions(this.projectSelect, "All projects", this.tasks.map((t) => t.project).filter(Boolean).map((p) => p.toLowerCase()), this.project, "#");
+    fillOptions(this.labelSelect, "All labels", this.tasks.flatMap((t) => t.labels || []), this.label, "@");
+    const shown = this.shown(this.view);
     const existing = new Map([...this.list.children].map((li) => [li.dataset.id, li]));
     const rows = shown.map((task) => {
       const old = existing.get(task.id);
       if (old && (old.classList.contains("editing") || old.classList.contains("saving"))) return old; // keep work in progress
-      if (old && old.dataset.version === version(task)) return old;
+      if (old && old.dataset.version === rowVersion(task)) return old;
       return this.row(task);
     });
     // Replace children only where needed so focus stays where it was.
@@ -80,26 +127,27 @@ export class TasksPage {
     });
     while (this.list.children.length > rows.length) this.list.lastElementChild.remove();
     this.empty.hidden = shown.length > 0;
-    if (!shown.length) this.renderEmpty(counts);
+    if (!shown.length) this.renderEmpty();
   }
 
-  renderEmpty(counts) {
-    const text = counts.all === 0
-      ? ["Nothing to do yet.", "Add a task above, or ask the assistant — “Add a task called Meeting prep”."]
-      : this.filter === "pending" ? ["All done!", "Every task is completed."] : ["No completed tasks yet.", "Tick a task when it is done."];
+  renderEmpty() {
+    const filtered = this.project || this.label;
+    const text = !this.tasks.length ? ["Nothing to do yet.", "Add a task above, or ask the assistant — “Add a task called Meeting prep”."]
+      : filtered ? ["Nothing here.", "No task matches the project or label filter."]
+      : this.view === "today" ? ["Nothing due today.", "Tasks due today or overdue show up here."]
+      : this.view === "upcoming" ? ["Nothing upcoming.", "Tasks due after today show up here."]
+      : this.status === "pending" ? ["All done!", "Every task is completed."] : ["No completed tasks yet.", "Tick a task when it is done."];
     clear(this.empty).append(h("p.empty-title", { text: text[0] }), h("p", { text: text[1] }));
   }
 
   row(task) {
-    const check = h("input", { type: "checkbox", id: `done-${task.id}`, checked: Boolean(task.completed), "aria-label": `${task.completed ? "Reopen" : "Complete"} “${task.title}”`, onchange: (e) => this.setCompleted(task, e.target.checked, li) });
-    const body = h("div.task-body", {},
-      h("span.task-title", { text: task.title }),
-      task.description ? h("p.task-desc", { text: task.description }) : null);
-    const edit = h("button.icon-button", { type: "button", "aria-label": `Edit “${task.title}”`, onclick: () => this.edit(task, li) }, "Edit");
-    const del = h("button.icon-button.danger", { type: "button", "aria-label": `Delete “${task.title}”`, onclick: () => this.remove(task, li) }, "Delete");
-    const error = h("p.row-error", { role: "alert" });
-    const li = h("li.task", { dataset: { id: task.id, version: version(task) }, class: task.completed ? "done" : "" }, check, body, h("span.row-actions", {}, edit, del), error);
-    return li;
+    return taskRow(task, {
+      onToggle: (t, checked, li) => this.setCompleted(t, checked, li),
+      onEdit: (t, li) => this.edit(t, li),
+      onDelete: (t, li) => this.remove(t, li),
+      onLabel: (label) => { this.label = label; this.render(); this.labelSelect.focus(); },
+      onProject: (project) => { this.project = project.toLowerCase(); this.render(); this.projectSelect.focus(); },
+    });
   }
 
   // MARK: Changes
@@ -111,31 +159,28 @@ export class TasksPage {
     this.render();
   }
 
-  async add() {
-    const title = this.titleInput.value.trim();
-    const description = this.descInput.value.trim();
-    this.addError.textContent = "";
-    this.titleInput.removeAttribute("aria-invalid");
-    if (!title) {
-      this.addError.textContent = "Give the task a title.";
-      this.titleInput.setAttribute("aria-invalid", "true");
-      this.titleInput.focus();
-      return;
-    }
+  drop(id) {
+    this.tasks = this.tasks.filter((t) => t.id !== id);
+    this.render();
+  }
+
+  /** Runs one of our own changes: live events for it are not announced a second time. */
+  async own(id, request) {
+    this.live.begin(id);
     try {
-      const task = await api("/api/tasks", { method: "POST", body: description ? { title, description } : { title } });
-      this.titleInput.value = "";
-      this.descInput.value = "";
-      if (this.filter === "completed") this.setFilter("all");
-      this.upsert(task);
-      this.titleInput.focus();
-    } catch (error) {
-      this.addError.textContent = message(error);
-      const field = error.field === "description" ? this.descInput : this.titleInput;
-      field.setAttribute("aria-invalid", "true");
-      if (error.field === "description") this.descInput.closest("details").open = true;
-      field.focus();
+      const result = await request();
+      const task = result?.task || result;
+      if (task?.id) this.live.mark(task.id);
+      return result;
+    } finally {
+      this.live.end();
     }
+  }
+
+  added(task) {
+    this.upsert(task);
+    const where = inView(task, this.view) ? "" : ` It is in ${VIEWS.find(([k]) => inView(task, k) && k !== "all")?.[1] || "All"}.`;
+    this.undo.offer(`Added “${task.title}”.${where}`);
   }
 
   async setCompleted(task, completed, li) {
@@ -143,12 +188,13 @@ export class TasksPage {
     error.textContent = "";
     li.classList.add("saving");
     try {
-      const updated = completed
-        ? await api(`/api/tasks/${encodeURIComponent(task.id)}/complete`, { method: "POST" })
-        : await api(`/api/tasks/${encodeURIComponent(task.id)}`, { method: "PATCH", body: { completed: false } });
+      const path = `/api/tasks/${encodeURIComponent(task.id)}`;
+      const updated = await this.own(task.id, () => api(completed ? `${path}/complete` : path, completed ? { method: "POST" } : { method: "PATCH", body: { completed: false } }));
       li.classList.remove("saving");
       this.upsert(updated || { ...task, completed });
       document.getElementById(`done-${task.id}`)?.focus();
+      const repeated = completed && updated && !updated.completed;
+      this.undo.offer(repeated ? `Completed “${task.title}”; next one is due.` : `${completed ? "Completed" : "Reopened"} “${task.title}”.`);
     } catch (e) {
       li.classList.remove("saving");
       li.querySelector("input[type=checkbox]").checked = !completed;
@@ -157,99 +203,69 @@ export class TasksPage {
   }
 
   edit(task, li) {
-    const title = h("input", { type: "text", value: task.title, maxlength: "200", "aria-label": "Title", required: true });
-    const desc = h("textarea", { rows: "2", maxlength: "1000", "aria-label": "Notes" });
-    desc.value = task.description || "";
-    const error = h("p.row-error", { role: "alert" });
-    const done = (focusId) => {
+    const close = (current) => {
       li.classList.remove("editing");
-      const current = this.tasks.find((t) => t.id === task.id) || task;
-      const row = this.row(current);
+      const row = this.row(current || this.tasks.find((t) => t.id === task.id) || task);
       li.replaceWith(row);
-      row.querySelector(focusId || ".icon-button")?.focus();
+      this.render();
+      // The row may have left the view (a new due date): then the view's tab keeps the focus.
+      (row.isConnected ? row.querySelector(".icon-button") : this.tabs.find((t) => t.dataset.view === this.view))?.focus();
     };
-    const save = async () => {
-      error.textContent = "";
-      const patch = {};
-      if (title.value.trim() !== task.title) patch.title = title.value;
-      if (desc.value.trim() !== (task.description || "")) patch.description = desc.value.trim();
-      if (!Object.keys(patch).length) return done();
-      if (patch.title !== undefined && !patch.title.trim()) {
-        error.textContent = "A title cannot be empty.";
-        title.setAttribute("aria-invalid", "true");
-        title.focus();
-        return;
-      }
-      try {
-        const updated = await api(`/api/tasks/${encodeURIComponent(task.id)}`, { method: "PATCH", body: patch });
+    const projects = [...new Set(this.tasks.map((t) => t.project).filter(Boolean))].sort();
+    editForm(task, li, {
+      projects,
+      close: () => close(),
+      save: async (patch) => {
+        const updated = await this.own(task.id, () => api(`/api/tasks/${encodeURIComponent(task.id)}`, { method: "PATCH", body: patch }));
         const index = this.tasks.findIndex((t) => t.id === task.id);
         if (index !== -1 && updated) this.tasks[index] = updated;
-        done();
-        this.render();
-      } catch (e) {
-        error.textContent = message(e);
-        const field = e.field === "description" ? desc : title;
-        field.setAttribute("aria-invalid", "true");
-        field.focus();
-      }
-    };
-    const keys = (event) => {
-      if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); done(); }
-      if (event.key === "Enter" && event.target === title) { event.preventDefault(); save(); }
-    };
-    const form = h("form.edit-form", { onsubmit: (e) => { e.preventDefault(); save(); }, onkeydown: keys },
-      title, desc, h("div.edit-actions", {}, h("button.primary", { type: "submit" }, "Save"), h("button", { type: "button", onclick: () => done() }, "Cancel")), error);
-    li.classList.add("editing");
-    clear(li).append(form);
-    title.focus();
-    title.select();
-  }
-
-  /** Hides the task at once and deletes it after the undo window. */
-  remove(task, li) {
-    const next = li.nextElementSibling || li.previousElementSibling;
-    const timer = setTimeout(() => this.commitDelete(task), UNDO_MS);
-    this.pendingDeletes.set(task.id, timer);
-    this.render();
-    (next?.querySelector("input, button") || this.titleInput).focus();
-    this.undoToast = toast(`Deleted “${task.title}”.`, {
-      action: "Undo", timeout: UNDO_MS,
-      onAction: () => {
-        clearTimeout(this.pendingDeletes.get(task.id));
-        this.pendingDeletes.delete(task.id);
-        this.render();
-        document.getElementById(`done-${task.id}`)?.focus();
+        close(updated);
+        this.undo.offer(`Saved “${updated?.title || task.title}”.`);
       },
     });
   }
 
-  async commitDelete(task) {
-    if (!this.pendingDeletes.has(task.id)) return;
-    this.pendingDeletes.delete(task.id);
+  async remove(task, li) {
+    const next = li.nextElementSibling || li.previousElementSibling;
+    const error = li.querySelector(".row-error");
+    li.classList.add("saving");
     try {
-      await api(`/api/tasks/${encodeURIComponent(task.id)}`, { method: "DELETE" });
-      this.tasks = this.tasks.filter((t) => t.id !== task.id);
+      await this.own(task.id, () => api(`/api/tasks/${encodeURIComponent(task.id)}`, { method: "DELETE" }));
     } catch (e) {
+      li.classList.remove("saving");
       if (!(e instanceof ApiError && e.status === 404)) {
-        this.listError.hidden = false;
-        this.listError.textContent = `Could not delete “${task.title}”: ${message(e)}`;
-      } else {
-        this.tasks = this.tasks.filter((t) => t.id !== task.id);
+        error.textContent = `Could not delete: ${message(e)}`;
+        return;
       }
     }
-    this.render();
+    const focusTarget = next?.querySelector("input, button");
+    this.drop(task.id);
+    (focusTarget?.isConnected ? focusTarget : this.undo.button).focus();
+    this.undo.offer(`Deleted “${task.title}”.`);
   }
 
-  /** Sends pending deletes when the page goes away (keepalive survives the unload). */
-  flushDeletes() {
-    for (const [id, timer] of this.pendingDeletes) {
-      clearTimeout(timer);
-      fetch(`/api/tasks/${encodeURIComponent(id)}`, { method: "DELETE", credentials: "same-origin", keepalive: true, headers: { "Content-Type": "application/json" } }).catch(() => {});
+  /** Applies what POST /api/undo answered: {undone, task, remaining}. */
+  undone({ undone, task }) {
+    if (undone === "created") {
+      this.drop(task.id);
+      return `Removed “${task.title}” again.`;
     }
-    this.pendingDeletes.clear();
+    this.upsert(task);
+    document.getElementById(`done-${task.id}`)?.focus();
+    return undone === "deleted" ? `Restored “${task.title}”.` : `Undid the change to “${task.title}”.`;
   }
 
-  // MARK: Live updates
+  /** A change from /api/events: ours (already shown) or someone else's, the assistant's say. */
+  changed({ kind, task, external, applied }) {
+    if (!task?.id) { this.scheduleRefresh(); return; }
+    if (!applied) { // (applied: shown already, now known to be someone else's)
+      if (/delete|removed/.test(kind)) this.drop(task.id);
+      else this.upsert(task);
+    }
+    if (external) this.undo.offer(`“${task.title}” was ${NOUN[kind] || "changed"}.`);
+  }
+
+  // MARK: Refresh
 
   /** Re-reads the whole list (after a reconnect, or an event we do not understand). */
   async refresh() {
@@ -264,61 +280,15 @@ export class TasksPage {
     }
   }
 
-  /** Follows GET /api/events (SSE) and reconnects with backoff; each change updates the list. */
-  async listen() {
-    let delay = 500;
-    for (;;) {
-      this.events = new AbortController();
-      try {
-        const response = await fetch("/api/events", { credentials: "same-origin", headers: { Accept: "text/event-stream" }, signal: this.events.signal });
-        if (response.status === 401) { await errorFrom(response); return; }
-        if (response.ok) {
-          if (delay > 500) this.refresh(); // we may have missed changes while away
-          delay = 500;
-          for await (const message of readSSE(response)) this.applyEvent(message);
-        }
-      } catch (e) {
-        if (e.name === "AbortError") return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 15000);
-    }
-  }
-
-  applyEvent(message) {
-    let change;
-    try { change = JSON.parse(message.data); } catch { return; }
-    const task = change?.task;
-    const kind = change?.kind || change?.type || message.event;
-    if (!task?.id) { this.scheduleRefresh(); return; }
-    if (/delete|removed/.test(kind)) {
-      this.tasks = this.tasks.filter((t) => t.id !== task.id);
-      this.render();
-    } else {
-      this.upsert(task);
-    }
-  }
-
   scheduleRefresh() {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this.refresh(), 100);
   }
 
   stop() {
-    this.events?.abort();
-    this.flushDeletes();
+    this.live?.stop();
+    clearInterval(this.clock);
+    document.removeEventListener("keydown", this.shortcut);
+    this.undo?.close();
   }
-}
-
-function version(task) {
-  return `${task.updated_at || ""}|${task.title}|${task.description || ""}|${task.completed}`;
-}
-
-function message(error) {
-  if (error instanceof ApiError && error.status === 422 && error.field) return `${capitalize(error.field)}: ${error.message}`;
-  return error.message || "Something went wrong.";
-}
-
-function capitalize(text) {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
