@@ -118,8 +118,7 @@ public enum ControlTaskMapping {
     ///   - context: now and the zone for words.
     /// - Throws: `TodoError.validation(field: "due")`.
     public static func due(_ text: String, in context: DateContext) throws -> TaskDue {
-        if let iso = try? TaskDue(iso: text) { return iso }
-        return try DatePhrase.parseDue(text, in: context)
+        try WhenInput.due(text, in: context)
     }
 
     /// A recurrence input: an RRULE first, else words (which also give the first due).
@@ -128,9 +127,7 @@ public enum ControlTaskMapping {
     ///   - context: now and the zone for words.
     /// - Throws: `TodoError.validation(field: "recurrence")`.
     public static func recurrence(_ text: String, in context: DateContext) throws -> (Recurrence, TaskDue?) {
-        if text.uppercased().contains("FREQ=") { return (try Recurrence(rrule: text), nil) }
-        let (rule, first) = try DatePhrase.parseRecurrence(text, in: context)
-        return (rule, first)
+        try WhenInput.recurrence(text, in: context)
     }
 
     /// A date bound (`due_before`, `due_after`): an ISO date, else words (the date part of what they name).
@@ -139,11 +136,6 @@ public enum ControlTaskMapping {
     ///   - field: the wire name for errors.
     ///   - context: now and the zone for words.
     public static func localDate(_ text: String, field: String, in context: DateContext) throws -> LocalDate {
-        if let date = LocalDate(iso: text) { return date }
-        do {
-            return try DatePhrase.parseDue(text, in: context).date
-        } catch let error as TodoError {
-            throw TodoError.validation(field: field, error.message)
-        }
+        try WhenInput.date(text, field: field, in: context)
     }
 }

@@ -106,24 +106,20 @@ enum TaskFieldContract {
     /// A due input: ISO first (`TaskDue(iso:)`), else words (`DatePhrase.parseDue`), read in `context`.
     /// - Throws: `TodoError.validation(field: "due")` when neither reads it.
     static func due(_ text: String, in context: DateContext) throws -> TaskDue {
-        if let iso = try? TaskDue(iso: text) { return iso }
-        return try DatePhrase.parseDue(text, in: context)
+        try WhenInput.due(text, in: context)
     }
 
     /// A recurrence input: RRULE text (anything with `=`) via `Recurrence(rrule:)`, else words
     /// (`DatePhrase.parseRecurrence`, which also gives the first due).
     /// - Throws: `TodoError.validation(field: "recurrence")`.
     static func recurrence(_ text: String, in context: DateContext) throws -> (Recurrence, TaskDue?) {
-        if text.contains("=") { return (try Recurrence(rrule: text), nil) }
-        let (rule, first) = try DatePhrase.parseRecurrence(text, in: context)
-        return (rule, first)
+        try WhenInput.recurrence(text, in: context)
     }
 
     /// A date bound (`due_before`, `due_after`): an ISO date, else date words (their date part).
     /// - Throws: `HTTPAPIError.validation` naming `field`.
     static func date(_ text: String, field: String, in context: DateContext) throws -> LocalDate {
-        if let date = LocalDate(iso: text) { return date }
-        do { return try due(text, in: context).date } catch let e as TodoError {
+        do { return try WhenInput.date(text, field: field, in: context) } catch let e as TodoError {
             throw HTTPAPIError.validation(field: field, e.message)
         }
     }

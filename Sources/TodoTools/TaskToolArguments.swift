@@ -63,29 +63,18 @@ struct TaskToolArguments {
 
     /// A due input: ISO first, else words in the call's zone.
     func due(_ text: String) throws -> TaskDue {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let iso = try? TaskDue(iso: trimmed) { return iso }
-        return try DatePhrase.parseDue(trimmed, in: context)
+        try WhenInput.due(text, in: context)
     }
 
     /// A recurrence input: RRULE first, else words (which also give the first due).
     func recurrence(_ text: String) throws -> (Recurrence, TaskDue?) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let rule = try? Recurrence(rrule: trimmed) { return (rule, nil) }
-        let (rule, first) = try DatePhrase.parseRecurrence(trimmed, in: context)
-        return (rule, first)
+        try WhenInput.recurrence(text, in: context)
     }
 
     /// A date bound for `due_before` / `due_after`: an ISO date or words, as a local date.
     func dateBound(_ key: String) throws -> LocalDate? {
         guard let text = try string(key)?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        if let date = LocalDate(iso: text) { return date }
-        do {
-            let due = try DatePhrase.parseDue(text, in: context)
-            return due.instant.map { context.localDate(of: $0) } ?? due.date
-        } catch let error as TodoError {
-            throw TodoError.validation(field: key, error.message)
-        }
+        return try WhenInput.date(text, field: key, in: context)
     }
 
     // MARK: add_task

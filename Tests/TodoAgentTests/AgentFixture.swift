@@ -25,12 +25,12 @@ struct AgentFixture {
     }
 
     /// A configuration pointing at `server`, with short retry delays for tests.
-    func configuration(_ server: ScriptedLLMServer, timeout: Double = 10, maxRounds: Int = 8) -> LLMConfiguration {
+    func configuration(_ server: ScriptedLLMServer, timeout: Double = 30, maxRounds: Int = 8) -> LLMConfiguration {
         LLMConfiguration(baseURL: server.baseURL, apiKey: "sk-test", model: "scripted-model",
                          turnTimeoutSeconds: timeout, maxRounds: maxRounds, retryBaseDelaySeconds: 0.01)
     }
 
-    func responder(_ server: ScriptedLLMServer, timeout: Double = 10, maxRounds: Int = 8) -> any Responder {
+    func responder(_ server: ScriptedLLMServer, timeout: Double = 30, maxRounds: Int = 8) -> any Responder {
         makeResponder(configuration: configuration(server, timeout: timeout, maxRounds: maxRounds), tasks: store, clock: clock, logger: logger)
     }
 
