@@ -77,7 +77,7 @@ extension Store {
         for user in users.keys.sorted() where only == nil || only == user {
             guard let state = users[user] else { continue }
             let threads = state.threads.snapshotRecords().map { ExportedThread(thread: $0.thread, items: $0.items) }
-            let tasks = state.tasks.list(.all)
+            let tasks = state.tasks.allTasks
             if tasks.isEmpty && threads.isEmpty { continue }
             out.append(ExportedUser(user: user, tasks: tasks, threads: threads))
         }

@@ -48,15 +48,8 @@ struct TaskTable {
 
     func task(_ id: TaskID) -> TaskItem? { entries[id]?.task }
 
-    func list(_ filter: TaskFilter) -> [TaskItem] {
-        var out: [TaskItem] = []
-        out.reserveCapacity(entries.count)
-        for slot in order {
-            guard let e = entries[slot.id], e.seq == slot.seq, filter.matches(e.task) else { continue }
-            out.append(e.task)
-        }
-        return out
-    }
+    /// Every live task, in creation order (export and snapshots).
+    var allTasks: [TaskItem] { Array(liveTasks) }
 
     /// The live tasks in creation order, without copying the table.
     var liveTasks: some Sequence<TaskItem> {
