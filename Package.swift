@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.8.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: - System libraries
@@ -37,6 +39,17 @@ let package = Package(
         .target(
             name: "TodoStore",
             dependencies: ["TodoCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TodoPostgres",
+            dependencies: [
+                "TodoCore", "TodoStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -101,7 +114,7 @@ let package = Package(
         .target(
             name: "TodoDaemon",
             dependencies: [
-                "TodoCore", "TodoStore", "TodoControl", "SystemdSupport", "TodoAuth", "TodoHTTP",
+                "TodoCore", "TodoStore", "TodoPostgres", "TodoControl", "SystemdSupport", "TodoAuth", "TodoHTTP",
                 "ChatKitProtocol", "TodoTools", "TodoAgent", "TodoUI",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -112,7 +125,7 @@ let package = Package(
         .target(
             name: "TodoTesting",
             dependencies: [
-                "TodoDaemon", "TodoCore", "TodoStore", "TodoControl", "ChatKitProtocol",
+                "TodoDaemon", "TodoCore", "TodoStore", "TodoPostgres", "TodoControl", "ChatKitProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -151,6 +164,15 @@ let package = Package(
             name: "TodoStoreTests",
             dependencies: ["TodoStore", "TodoCore", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: [
+                "TodoStore", "TodoPostgres", "TodoCore", "TodoTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,36 +1,8 @@
 public import TodoStore
+public import TodoCore
 import FoundationEssentials
 import Dispatch
 import Synchronization
-
-// MARK: - StoredSession
-
-/// One signed-in browser as kept on disk. The cookie value is never stored: only its HMAC-SHA256 under a
-/// key derived from the daemon's secret, so a copied file names no usable cookie and cannot be matched
-/// against one without the key.
-public struct StoredSession: Sendable, Hashable, Codable {
-    /// Hex HMAC-SHA256 of the cookie value (key: the daemon's session key).
-    public var digest: String
-    /// The signed-in user (a `UserID`'s raw value).
-    public var user: String
-    /// When the session ends, in milliseconds since the epoch.
-    public var expiresMs: Int64
-
-    /// - Parameters:
-    ///   - digest: the keyed digest of the cookie value.
-    ///   - user: the user id.
-    ///   - expiresMs: the expiry time (ms since the epoch).
-    public init(digest: String, user: String, expiresMs: Int64) {
-        self.digest = digest
-        self.user = user
-        self.expiresMs = expiresMs
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case digest, user
-        case expiresMs = "expires_ms"
-    }
-}
 
 // MARK: - SessionFile
 

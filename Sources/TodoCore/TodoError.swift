@@ -3,7 +3,8 @@
 /// The domain error: what a caller did wrong or asked for that is not there.
 ///
 /// Every layer maps it the same way: `validation` → HTTP 422 / JSON-RPC -32602 naming `field`,
-/// `notFound` → HTTP 404 / JSON-RPC error; another user's ids are reported exactly like missing ones.
+/// `notFound` → HTTP 404 / JSON-RPC error; another user's ids are reported exactly like missing ones;
+/// `unavailable` → HTTP 503 / JSON-RPC -32002 / an in-band ChatKit error.
 public struct TodoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of error this is.
     public enum Code: String, Sendable, Equatable {
@@ -13,6 +14,8 @@ public struct TodoError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound
         /// The request conflicts with current state (for example a duplicate id on import).
         case conflict
+        /// The data store cannot be reached just now (a database restart); nothing was changed, retry later.
+        case unavailable
     }
 
     /// The kind of error.
@@ -50,6 +53,12 @@ public struct TodoError: Error, Sendable, Equatable, CustomStringConvertible {
     /// - Parameter message: what conflicts.
     public static func conflict(_ message: String) -> TodoError {
         TodoError(code: .conflict, message: message)
+    }
+
+    /// The data store is unreachable for the moment; the request changed nothing and may be retried.
+    /// - Parameter message: what failed, for the operator (no credentials).
+    public static func unavailable(_ message: String) -> TodoError {
+        TodoError(code: .unavailable, message: message)
     }
 
     public var description: String {

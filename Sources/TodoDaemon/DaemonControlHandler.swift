@@ -154,6 +154,7 @@ struct DaemonControlHandler: ControlHandler {
             case .validation: return .invalidParams(field: todo.field ?? "params", todo.message)
             case .notFound: return RPCError(code: RPCError.notFoundCode, message: todo.message)
             case .conflict: return RPCError(code: RPCError.conflictCode, message: todo.message)
+            case .unavailable: return RPCError(code: RPCError.unavailableCode, message: "store unavailable: \(todo.message)")
             }
         case let store as StoreError:
             if store.code == .invalidArgument { return RPCError(code: RPCError.invalidParamsCode, message: store.message, data: RPCErrorData(field: "directory")) }

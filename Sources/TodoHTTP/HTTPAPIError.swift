@@ -47,6 +47,10 @@ public struct HTTPAPIError: HTTPResponseError, Sendable, CustomStringConvertible
     public static func tooManyRequests(_ message: String, retryAfter: Int) -> HTTPAPIError {
         HTTPAPIError(.tooManyRequests, "rate_limited", message, headers: [.retryAfter: String(max(1, retryAfter))])
     }
+    /// 503 with `Retry-After`: the data store is unreachable for the moment; nothing was changed.
+    public static func unavailable(_ message: String) -> HTTPAPIError {
+        HTTPAPIError(.serviceUnavailable, "store_unavailable", message, headers: [.retryAfter: "2"])
+    }
     /// 503: the assistant could not answer (legacy `/api/chat`).
     public static func assistantUnavailable(_ message: String) -> HTTPAPIError { HTTPAPIError(.serviceUnavailable, "assistant_error", message) }
 
@@ -83,6 +87,7 @@ public struct HTTPAPIError: HTTPResponseError, Sendable, CustomStringConvertible
             case .validation: return .validation(field: e.field ?? "body", e.message)
             case .notFound: return .notFound(e.message)
             case .conflict: return .conflict(e.message)
+            case .unavailable: return .unavailable(e.message)
             }
         case let e as ChatKitError:
             return HTTPAPIError(HTTPResponse.Status(code: e.status), e.errorCode, e.message, field: e.field)

@@ -10,7 +10,7 @@ public import TodoCore
 /// one write + fdatasync (group commit). Blocking calls run on dedicated I/O threads. After any failed
 /// write, fsync or rename the store fail-stops: every later call throws `StoreError` `.stopped` and the
 /// `onFatalFailure` handlers run, so the daemon can exit non-zero and be restarted into recovery.
-public actor Store: TaskRepository, ThreadRepository {
+public actor Store: DataStore {
     let directory: String
     let usersDirectory: String
     let backend: any StorageBackend
@@ -139,6 +139,9 @@ public actor Store: TaskRepository, ThreadRepository {
 
     /// The data directory this store uses.
     public nonisolated var dataDirectory: String { directory }
+
+    /// The data directory, as `DataStore` names the location.
+    public nonisolated var location: String { directory }
 
     // MARK: Helpers
 

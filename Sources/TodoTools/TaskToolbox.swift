@@ -86,6 +86,7 @@ public struct TaskToolbox: Sendable {
             case .validation: return Self.failure("Invalid \(error.field ?? "argument"): \(error.message).")
             case .notFound: return Self.failure("Not found: \(error.message). Use list_tasks to see the task ids.")
             case .conflict: return Self.failure("Conflict: \(error.message).")
+            case .unavailable: return Self.failure("The task store is unavailable just now (\(error.message)); nothing was changed. Try again shortly.")
             }
         } catch {
             return Self.failure("The task store failed: \(error).")
