@@ -58,7 +58,12 @@ extension PostgresStore {
         var lostAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
+                // A dedicated connection, not a pooled one: connecting fails fast while the server is down, where a
+                // pool lease would wait without end.
+                let connection = try await PostgresConnection.connect(
+                    configuration: try configuration.probeConfiguration(), id: 1, logger: logger)
+                defer { Task { try? await connection.close() } }
+                try await withTaskCancellationHandler {
                     try await connection.listen(on: Self.changeChannel) { notifications in
                         if attempt > 0 { self.logger.info("change listener reconnected") }
                         self.feed.isConnected = true
@@ -70,6 +75,8 @@ extension PostgresStore {
                             try await self.deliver(seq: seq)
                         }
                     }
+                } onCancel: {
+                    connection.close()
                 }
             } catch {
                 if Task.isCancelled { break }

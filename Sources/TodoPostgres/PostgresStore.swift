@@ -114,6 +114,8 @@ public final class PostgresStore: DataStore, SessionRepository {
         do {
             return try await withDeadline(limit) {
                 try await client.withTransaction(logger: logger) { connection in
+                    // A request that gave up while waiting for this connection must not run (and commit) now.
+                    try Task.checkCancellation()
                     if let user {
                         let name = user.rawValue
                         if lockUser {
@@ -143,21 +145,41 @@ public final class PostgresStore: DataStore, SessionRepository {
 
 // MARK: - Deadline
 
-/// Runs `body`, failing with `TimeoutError` when it takes longer than `limit` (the pool waits for a connection
-/// without a bound while the server is down; requests must fail fast instead).
+/// Runs `body`, failing with `TimeoutError` once it has taken `limit`. The body runs in its own task, which is
+/// cancelled and abandoned at the deadline rather than awaited: while the server is down, postgres-nio's wait for a
+/// pooled connection does not end on cancellation, and a request must answer anyway. A transaction whose task was
+/// cancelled before it got its connection rolls back at its first statement (see `transaction`), so an abandoned
+/// request never commits later.
 func withDeadline<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
-    try await withThrowingTaskGroup(of: Result?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
+    let work = Task { try await body() }
+    let once = Once()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            Task {
+                let result = await work.result
+                if once.claim() { continuation.resume(with: result) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                guard once.claim() else { return }
+                work.cancel()
+                let (seconds, attoseconds) = limit.components
+                continuation.resume(throwing: TimeoutError(seconds: Double(seconds) + Double(attoseconds) / 1e18))
+            }
         }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            try Task.checkCancellation()
-            let (seconds, attoseconds) = limit.components
-            throw TimeoutError(seconds: Double(seconds) + Double(attoseconds) / 1e18)
+    } onCancel: {
+        work.cancel()
+    }
+}
+
+/// True for the first caller only.
+private final class Once: Sendable {
+    private let done = Mutex(false)
+
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
         }
-        return value
     }
 }
