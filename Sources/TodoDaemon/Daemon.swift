@@ -72,11 +72,11 @@ public final class Daemon: Sendable {
     public let configuration: DaemonConfiguration
     /// Shared runtime state (listeners, reloadable settings).
     public let runtime: DaemonRuntime
-    let store: Store
+    let store: any DataStore
     let serviceGroup: ServiceGroup
     let logger: Logger
 
-    private init(configuration: DaemonConfiguration, runtime: DaemonRuntime, store: Store, serviceGroup: ServiceGroup, logger: Logger) {
+    private init(configuration: DaemonConfiguration, runtime: DaemonRuntime, store: any DataStore, serviceGroup: ServiceGroup, logger: Logger) {
         self.configuration = configuration
         self.runtime = runtime
         self.store = store
@@ -119,7 +119,7 @@ public final class Daemon: Sendable {
         }
     }
 
-    private static func openStore(configuration: DaemonConfiguration, context: DaemonContext) async throws -> Store {
+    private static func openStore(configuration: DaemonConfiguration, context: DaemonContext) async throws -> any DataStore {
         let directory = configuration.dataDirectory
         do {
             if context.storage is POSIXStorage {
@@ -148,7 +148,7 @@ public final class Daemon: Sendable {
     }
 
     private static func assemble(
-        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: Store, secret: String?, policy: PeerPolicy, http: DaemonHTTP?,
+        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: any DataStore, secret: String?, policy: PeerPolicy, http: DaemonHTTP?,
         context: DaemonContext, logger: Logger
     ) async throws -> Daemon {
         let (failures, failureSink) = AsyncStream<StoreError>.makeStream()

@@ -61,6 +61,8 @@ struct TodoctlEndToEndTests {
         let status = try json(try await runTodoctl(["status", "--json"], environment: env).stdout)
         #expect(status["pid"] as? Int == Int(daemon.child.pid))
         #expect(status["data_directory"] as? String == daemon.dataDirectory)
+        #expect(status["store_location"] as? String == daemon.dataDirectory, "the file store is located in the data directory")
+        #expect(try await runTodoctl(["status"], environment: env).stdout.contains("store           \(daemon.dataDirectory)"))
         #expect((status["tasks"] as? [String: Any])?["total"] as? Int == 1)
         let stopped = try await runTodoctl(["stop"], environment: env)
         #expect(stopped.status == 0)
