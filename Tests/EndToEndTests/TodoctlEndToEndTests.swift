@@ -188,7 +188,7 @@ struct TodoctlEndToEndTests {
     @Test func helpDocumentsFlagsEnvironmentAndDefaults() async throws {
         let help = try await runProcess(try BuildProducts.path(of: "todod"), ["--help"], environment: DaemonProcess.baseEnvironment())
         #expect(help.status == 0)
-        for needle in ["--data-dir", "TODOD_DATA_DIR", "--control-socket", "TODOD_CONTROL_SOCKET", "--config", "STATE_DIRECTORY", "XDG_RUNTIME_DIR", "127.0.0.1:8765", "SIGHUP"] {
+        for needle in ["--data-dir", "TODOD_DATA_DIR", "--database-url", "TODOD_DATABASE_URL", "DATABASE_URL", "--control-socket", "TODOD_CONTROL_SOCKET", "--config", "STATE_DIRECTORY", "XDG_RUNTIME_DIR", "127.0.0.1:8765", "SIGHUP"] {
             #expect(help.stdout.contains(needle), "missing \(needle)")
         }
     }
