@@ -82,6 +82,14 @@ public actor AuthService {
         return try SecretFile.loadOrCreate(in: dataDirectory)
     }
 
+    /// The data directory's `auth-secret` file as key bytes, or nil when it does not exist (nothing is created).
+    /// PostgreSQL mode offers it as the candidate shared secret, so tokens signed before the move stay valid.
+    /// - Parameter dataDirectory: the daemon's data directory (need not exist).
+    /// - Throws: `AuthError.secretFile` when the file exists but cannot be read or is too short.
+    public static func existingSecret(dataDirectory: String) throws -> [UInt8]? {
+        try SecretFile.loadIfPresent(in: dataDirectory)
+    }
+
     private func ensureKeys() async {
         guard !keysAdded else { return }
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
