@@ -116,4 +116,26 @@ struct DatabaseStartupTests {
         #expect(!FileManager.default.fileExists(atPath: dir.appending("todod.sock")), "no control socket before the store opened")
         #expect(!FileManager.default.fileExists(atPath: dir.appending("data/todod.lock")), "no file-store lock in PostgreSQL mode")
     }
+
+    @Test("todod waiting for an unreachable database: SIGTERM exits 0 at once, no READY, no password in its output")
+    func sigtermWhileWaitingExitsZero() async throws {
+        let dir = try TemporaryDirectory(prefix: "todod-db-sig-")
+        defer { dir.remove() }
+        let receiver = try NotifyReceiver(path: dir.appending("notify.sock"))
+        defer { receiver.close() }
+        let port = try freeLoopbackPort()
+        let child = try spawnTodod(
+            ["--data-dir", dir.appending("data"), "--control-socket", dir.appending("todod.sock"), "--http", "127.0.0.1:0"],
+            environment: ["NOTIFY_SOCKET": receiver.path, "DATABASE_URL": "postgresql://todod:hunter2-secret@127.0.0.1:\(port)/todod?sslmode=disable"])
+        let connecting = await receiver.waitFor(timeout: .seconds(20)) { $0.hasPrefix("STATUS=connecting to database ") }
+        #expect(connecting?.text == "STATUS=connecting to database postgres://todod@127.0.0.1:\(port)/todod?sslmode=disable")
+        let sent = ContinuousClock.now
+        child.send(SIGTERM)
+        let exit = await awaitExit(of: child, within: .seconds(10), since: sent)
+        #expect(!exit.killed)
+        #expect(exit.result.status == 0, "\(exit.result.stderr)")
+        #expect(!receiver.messages.contains { $0.text.contains("READY=1") })
+        #expect(!exit.result.stderr.contains("hunter2-secret") && !receiver.messages.contains { $0.text.contains("hunter2-secret") })
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("data/todod.lock")))
+    }
 }
