@@ -219,7 +219,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TodoTesting", "TodoControl", "TodoCore", "TodoDaemon", "TodoStore", "SystemdSupport",
+            dependencies: ["TodoTesting", "TodoControl", "TodoCore", "TodoDaemon", "TodoStore", "TodoPostgres", "SystemdSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -22,9 +22,11 @@ struct TodoClaims: JWTPayload {
 ///
 /// Tokens carry `sub` (the `UserID`) and a required `exp`. Any algorithm other than HS256, a bad signature,
 /// an expired token or a missing/invalid `sub` is rejected with `AuthError.unauthorized`.
-/// Login codes are single use and valid for 60 s. Browser sessions last `sessionTTL`; with a `SessionFile`
-/// they survive a restart: the file holds only each cookie's HMAC-SHA256 under a key derived from the
-/// secret, and sign-in and sign-out are durable before they are answered.
+/// Login codes are single use and valid for 60 s. Browser sessions last `sessionTTL` and live in a
+/// `SessionRepository` (`FileSessionRepository` over `sessions.json` in the data directory, or the sessions
+/// table of a PostgreSQL store shared by every instance): it holds only each cookie's HMAC-SHA256 under a key
+/// derived from the secret, and sign-in and sign-out are durable before they are answered. Every cookie
+/// lookup asks the repository, so a sign-out on one instance holds on every other.
 public actor AuthService {
     /// How long a one-time login code is valid, in seconds.
     public static let loginCodeTTL: Int64 = 60
@@ -36,11 +38,9 @@ public actor AuthService {
     private var keysAdded = false
     private let clock: any WallClock
     private var codes: [String: (user: UserID, expires: Timestamp)] = [:]
-    private var sessions: [String: (user: UserID, expires: Timestamp)] = [:]
     /// The HMAC key for session digests, derived from `secret` (never the JWT key itself).
     private let sessionKey: SymmetricKey
-    private let sessionFile: SessionFile?
-    private var sessionGeneration: UInt64 = 0
+    private let sessions: any SessionRepository
     /// Tokens already verified, with their `exp` (seconds): skips the HMAC and JSON work on repeat requests.
     private var verified: [String: (user: UserID, expires: Double)] = [:]
 
@@ -48,21 +48,14 @@ public actor AuthService {
     /// - Parameters:
     ///   - secret: the HMAC key.
     ///   - clock: the time source for codes, sessions and `exp`.
-    ///   - sessionFile: where sessions are kept across restarts; nil keeps them in memory only. Its live
-    ///     sessions are loaded now (blocking read), expired ones dropped.
-    /// - Throws: `AuthError.weakSecret`, or `AuthError.sessionFile` when the file is unreadable.
-    public init(secret: [UInt8], clock: any WallClock, sessionFile: SessionFile? = nil) throws {
+    ///   - sessions: where browser sessions are kept; by default in memory only (they end with the process).
+    /// - Throws: `AuthError.weakSecret`.
+    public init(secret: [UInt8], clock: any WallClock, sessions: (any SessionRepository)? = nil) throws {
         guard secret.count >= 32 else { throw AuthError.weakSecret }
         self.secret = secret
         self.clock = clock
         self.sessionKey = SymmetricKey(data: HMAC<SHA256>.authenticationCode(for: Array("todod browser sessions v1".utf8), using: SymmetricKey(data: secret)))
-        self.sessionFile = sessionFile
-        let now = clock.now()
-        for stored in try sessionFile?.load() ?? [] {
-            let expires = Timestamp(millisecondsSinceEpoch: stored.expiresMs)
-            guard expires > now, let user = try? UserID(stored.user) else { continue }
-            sessions[stored.digest] = (user, expires)
-        }
+        self.sessions = try sessions ?? FileSessionRepository(file: nil, clock: clock)
     }
 
     /// Loads the secret: `environmentSecret` (`BETTER_AUTH_SECRET`) when set, else the 0600 file
@@ -74,11 +67,27 @@ public actor AuthService {
     ///   - clock: the time source.
     ///   - storage: the disk under the data directory.
     public static func load(dataDirectory: String, environmentSecret: String?, clock: any WallClock, storage: any StorageBackend = POSIXStorage()) throws -> AuthService {
-        let file = SessionFile(directory: dataDirectory, backend: storage)
-        if let env = environmentSecret, !env.isEmpty {
-            return try AuthService(secret: Array(env.utf8), clock: clock, sessionFile: file)
-        }
-        return try AuthService(secret: try SecretFile.loadOrCreate(in: dataDirectory), clock: clock, sessionFile: file)
+        let sessions = try FileSessionRepository(file: SessionFile(directory: dataDirectory, backend: storage), clock: clock)
+        return try AuthService(secret: try secret(dataDirectory: dataDirectory, environmentSecret: environmentSecret), clock: clock, sessions: sessions)
+    }
+
+    /// The key bytes: `environmentSecret` (`BETTER_AUTH_SECRET`) when set and non-empty, else the 0600 file
+    /// `auth-secret` in `dataDirectory`, created with 32 random bytes on first start.
+    /// - Parameters:
+    ///   - dataDirectory: the daemon's data directory (must exist when the file is needed).
+    ///   - environmentSecret: `BETTER_AUTH_SECRET`, if set.
+    /// - Throws: `AuthError.secretFile` when the file cannot be read or created.
+    public static func secret(dataDirectory: String, environmentSecret: String?) throws -> [UInt8] {
+        if let env = environmentSecret, !env.isEmpty { return Array(env.utf8) }
+        return try SecretFile.loadOrCreate(in: dataDirectory)
+    }
+
+    /// The data directory's `auth-secret` file as key bytes, or nil when it does not exist (nothing is created).
+    /// PostgreSQL mode offers it as the candidate shared secret, so tokens signed before the move stay valid.
+    /// - Parameter dataDirectory: the daemon's data directory (need not exist).
+    /// - Throws: `AuthError.secretFile` when the file exists but cannot be read or is too short.
+    public static func existingSecret(dataDirectory: String) throws -> [UInt8]? {
+        try SecretFile.loadIfPresent(in: dataDirectory)
     }
 
     private func ensureKeys() async {
@@ -147,60 +156,40 @@ public actor AuthService {
     /// Redeems a login code (once) for a new session, saved durably before it is returned.
     /// - Parameter code: the code from the `/login#<code>` URL.
     /// - Returns: the session id (for the cookie), its user and its lifetime in seconds.
-    /// - Throws: `AuthError.invalidCode` when unknown, used or expired; `AuthError.sessionFile` when the
-    ///   session could not be saved (it is then not valid either).
+    /// - Throws: `AuthError.invalidCode` when unknown, used or expired; the repository's error when the
+    ///   session could not be saved (`AuthError.sessionFile`, `TodoError.unavailable`; it is then not valid).
     public func redeemLoginCode(_ code: String) async throws -> (sessionID: String, user: UserID, maxAge: Int64) {
         purge()
         guard let entry = codes.removeValue(forKey: Self.digest(code)) else { throw AuthError.invalidCode }
         guard entry.expires > clock.now() else { throw AuthError.invalidCode }
         let session = Self.randomToken()
-        let key = sessionDigest(session)
-        sessions[key] = (entry.user, Timestamp(millisecondsSinceEpoch: clock.now().millisecondsSinceEpoch + Self.sessionTTL * 1000))
-        do {
-            try await persistSessions()
-        } catch {
-            sessions.removeValue(forKey: key)
-            throw error
-        }
+        let expires = clock.now().millisecondsSinceEpoch + Self.sessionTTL * 1000
+        try await sessions.saveSession(StoredSession(digest: sessionDigest(session), user: entry.user.rawValue, expiresMs: expires))
         return (session, entry.user, Self.sessionTTL)
     }
 
     /// The user of a live session, or nil (unknown, signed out or expired).
     /// - Parameter sessionID: the cookie value.
-    public func user(forSession sessionID: String) -> UserID? {
-        let key = sessionDigest(sessionID)
-        guard let entry = sessions[key] else { return nil }
-        guard entry.expires > clock.now() else {
-            sessions.removeValue(forKey: key)
-            return nil
+    /// - Throws: `TodoError.unavailable` when the session repository cannot answer (HTTP 503, not 401: the
+    ///   browser is not signed out, the store is away for the moment).
+    public func user(forSession sessionID: String) async throws -> UserID? {
+        let stored: StoredSession?
+        do {
+            stored = try await sessions.session(digest: sessionDigest(sessionID), nowMs: clock.now().millisecondsSinceEpoch)
+        } catch let error as TodoError {
+            throw error.code == .unavailable ? error : TodoError.unavailable("cannot look the session up: \(error.message)")
+        } catch {
+            throw TodoError.unavailable("cannot look the session up: \(error)")
         }
-        return entry.user
+        guard let stored else { return nil }
+        return try? UserID(stored.user)
     }
 
     /// Ends a session (sign-out), durably. Unknown ids are ignored.
     /// - Parameter sessionID: the cookie value.
-    /// - Throws: `AuthError.sessionFile` when the revocation could not be saved (the session is already
-    ///   refused until the next restart).
+    /// - Throws: the repository's error when the revocation could not be saved.
     public func endSession(_ sessionID: String) async throws {
-        guard sessions.removeValue(forKey: sessionDigest(sessionID)) != nil else { return }
-        try await persistSessions()
-    }
-
-    /// How many live sessions are held (tests and status).
-    public var sessionCount: Int {
-        let now = clock.now()
-        return sessions.values.filter { $0.expires > now }.count
-    }
-
-    /// Writes every live session to the session file (no-op without one).
-    private func persistSessions() async throws {
-        guard let sessionFile else { return }
-        let now = clock.now()
-        sessionGeneration += 1
-        let snapshot = sessions.filter { $0.value.expires > now }
-            .map { StoredSession(digest: $0.key, user: $0.value.user.rawValue, expiresMs: $0.value.expires.millisecondsSinceEpoch) }
-            .sorted { $0.digest < $1.digest }
-        try await sessionFile.save(snapshot, generation: sessionGeneration)
+        try await sessions.deleteSession(digest: sessionDigest(sessionID))
     }
 
     /// The keyed digest a session is stored under: HMAC-SHA256 of the cookie value with `sessionKey`.
@@ -211,7 +200,6 @@ public actor AuthService {
     private func purge() {
         let now = clock.now()
         codes = codes.filter { $0.value.expires > now }
-        sessions = sessions.filter { $0.value.expires > now }
     }
 
     /// A sign-in code or session cookie value: TodoCore's one id generator, 52 characters of a 33-letter

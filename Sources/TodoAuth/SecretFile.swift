@@ -36,6 +36,12 @@ enum SecretFile {
         return Array(hex.utf8)
     }
 
+    /// The secret in `directory`, or nil when there is no such file (nothing is created).
+    /// - Parameter directory: the data directory (need not exist).
+    static func loadIfPresent(in directory: String) throws -> [UInt8]? {
+        try read(directory + "/" + name)
+    }
+
     private static func read(_ path: String) throws -> [UInt8]? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {

@@ -12,6 +12,9 @@ public struct StatusResult: Sendable, Hashable, Codable {
     public var uptimeSeconds: Double
     /// The data directory.
     public var dataDirectory: String
+    /// Where the store keeps the data: the data directory, or a PostgreSQL URL without its password
+    /// (absent from daemons that predate it).
+    public var storeLocation: String?
     /// The control socket path (or `fd:N` when inherited).
     public var controlSocket: String
     /// The HTTP listener, when there is one.
@@ -28,7 +31,7 @@ public struct StatusResult: Sendable, Hashable, Codable {
     /// - Parameters: see the properties.
     public init(
         version: String, pid: Int32, uptimeSeconds: Double, dataDirectory: String, controlSocket: String,
-        http: String?, user: UserID, role: ControlRole? = nil, tasks: TaskCounts, store: JSONValue?
+        http: String?, user: UserID, role: ControlRole? = nil, tasks: TaskCounts, store: JSONValue?, storeLocation: String? = nil
     ) {
         self.version = version
         self.pid = pid
@@ -40,12 +43,14 @@ public struct StatusResult: Sendable, Hashable, Codable {
         self.role = role
         self.tasks = tasks
         self.store = store
+        self.storeLocation = storeLocation
     }
 
     enum CodingKeys: String, CodingKey {
         case version, pid, http, user, role, tasks, store
         case uptimeSeconds = "uptime_seconds"
         case dataDirectory = "data_directory"
+        case storeLocation = "store_location"
         case controlSocket = "control_socket"
     }
 }

@@ -72,11 +72,11 @@ public final class Daemon: Sendable {
     public let configuration: DaemonConfiguration
     /// Shared runtime state (listeners, reloadable settings).
     public let runtime: DaemonRuntime
-    let store: Store
+    let store: any DataStore
     let serviceGroup: ServiceGroup
     let logger: Logger
 
-    private init(configuration: DaemonConfiguration, runtime: DaemonRuntime, store: Store, serviceGroup: ServiceGroup, logger: Logger) {
+    private init(configuration: DaemonConfiguration, runtime: DaemonRuntime, store: any DataStore, serviceGroup: ServiceGroup, logger: Logger) {
         self.configuration = configuration
         self.runtime = runtime
         self.store = store
@@ -84,9 +84,11 @@ public final class Daemon: Sendable {
         self.logger = logger
     }
 
-    /// Loads the configuration, binds the HTTP address, takes the data-directory lock, recovers the store and
-    /// binds the control socket. Nothing is served (and `READY=1` is not sent) until `run()`. Cancelling the
-    /// calling task stops between the steps (and releases what was taken).
+    /// Loads the configuration, binds the HTTP address, opens the store (the file store: takes the data-directory
+    /// lock and recovers; PostgreSQL: connects, retrying with backoff while the database is unreachable, and
+    /// migrates) and binds the control socket. Nothing is served (and `READY=1` is not sent) until `run()`.
+    /// Cancelling the calling task stops between the steps and ends a wait for the database at once (and
+    /// releases what was taken).
     /// - Parameters:
     ///   - overrides: command-line flags.
     ///   - context: the process context.
@@ -100,17 +102,24 @@ public final class Daemon: Sendable {
         let secret = try configuration.readAuthSecret()
         let policy = try policy(for: configuration, accounts: context.accounts)
         let http = try DaemonHTTP.plan(configuration: configuration, inherited: context.inheritedSockets)
+        let database = try configuration.databaseConfiguration()
         do {
             try Task.checkCancellation()
-            context.notifier.status("recovering \(configuration.dataDirectory)")
-            let store = try await openStore(configuration: configuration, context: context)
+            let opened: OpenedStore
+            if let database {
+                opened = .postgres(try await openDatabase(database, context: context, logger: logger))
+            } else {
+                context.notifier.status("recovering \(configuration.dataDirectory)")
+                opened = .file(try await openStore(configuration: configuration, context: context))
+            }
             do {
                 try Task.checkCancellation()
+                let auth = try await makeAuth(configuration: configuration, opened: opened, secret: secret, context: context)
                 return try await assemble(
-                    overrides: overrides, configuration: configuration, store: store, secret: secret, policy: policy, http: http,
+                    overrides: overrides, configuration: configuration, store: opened.store, auth: auth, policy: policy, http: http,
                     context: context, logger: logger)
             } catch {
-                await store.close()
+                await opened.store.close()
                 throw error
             }
         } catch {
@@ -148,18 +157,11 @@ public final class Daemon: Sendable {
     }
 
     private static func assemble(
-        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: Store, secret: String?, policy: PeerPolicy, http: DaemonHTTP?,
+        overrides: DaemonOverrides, configuration: DaemonConfiguration, store: any DataStore, auth: AuthService, policy: PeerPolicy, http: DaemonHTTP?,
         context: DaemonContext, logger: Logger
     ) async throws -> Daemon {
         let (failures, failureSink) = AsyncStream<StoreError>.makeStream()
         store.onFatalFailure { failureSink.yield($0) }
-        let auth: AuthService
-        do {
-            auth = try AuthService.load(
-                dataDirectory: configuration.dataDirectory, environmentSecret: secret, clock: context.clock, storage: context.storage)
-        } catch {
-            throw DaemonError.startup("cannot set up authentication (auth secret in \(configuration.dataDirectory)): \(error)")
-        }
         let access = ControlAccess(policy: policy, accounts: context.accounts)
         let listener = controlListener(configuration: configuration, policy: policy, inherited: context.inheritedSockets)
         let runtime = DaemonRuntime(

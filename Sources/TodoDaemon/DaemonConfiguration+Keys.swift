@@ -26,6 +26,7 @@ extension DaemonConfiguration {
     /// Every setting, in the order `--check-config` prints them.
     public static let settingKeys: [DaemonSettingKey] = [
         DaemonSettingKey("data_dir", ["TODOD_DATA_DIR"], flag: "--data-dir"),
+        DaemonSettingKey("database_url", ["TODOD_DATABASE_URL", "DATABASE_URL"], flag: "--database-url"),
         DaemonSettingKey("control_socket", ["TODOD_CONTROL_SOCKET"], flag: "--control-socket"),
         DaemonSettingKey("http", ["TODOD_HTTP"], flag: "--http"),
         DaemonSettingKey("allowed_group", ["TODOD_ALLOWED_GROUP"], flag: "--allowed-group"),
@@ -74,6 +75,7 @@ extension DaemonConfiguration {
     func displayValue(_ name: String) -> String? {
         switch name {
         case "data_dir": dataDirectory
+        case "database_url": redactedDatabaseURL
         case "control_socket": controlSocket
         case "http": http ?? "off"
         case "allowed_group": allowedGroup

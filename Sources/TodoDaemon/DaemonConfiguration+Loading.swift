@@ -60,6 +60,11 @@ extension DaemonConfiguration {
             guard !dir.isEmpty else { throw DaemonError.configuration("\(source): the data directory must not be empty") }
             config.dataDirectory = dir
         }
+        if let (url, source) = value("database_url", overrides.databaseURL) {
+            // Empty (`--database-url ""`) means the file store; anything else must parse now, before any wait.
+            config.databaseURL = url.isEmpty ? nil : url
+            if !url.isEmpty { _ = try databaseConfiguration(url: url, source: source) }
+        }
         if let (socket, source) = value("control_socket", overrides.controlSocket) {
             guard socket.hasPrefix("/") else { throw DaemonError.configuration("\(source): the control socket must be an absolute path") }
             config.controlSocket = socket

@@ -13,6 +13,7 @@ import TodoControl
 /// | key (file)        | environment             | flag               | default |
 /// |-------------------|-------------------------|--------------------|---------|
 /// | `data_dir`        | `TODOD_DATA_DIR`        | `--data-dir`       | `$STATE_DIRECTORY`, else `$XDG_STATE_HOME/todod`, else `~/.local/state/todod` |
+/// | `database_url`    | `TODOD_DATABASE_URL`, `DATABASE_URL` | `--database-url` | none: the file store in the data directory |
 /// | `control_socket`  | `TODOD_CONTROL_SOCKET`  | `--control-socket` | `$RUNTIME_DIRECTORY/todod.sock`, else `$XDG_RUNTIME_DIR/todod/todod.sock`, else `/tmp/todod-UID/todod.sock` |
 /// | `http`            | `TODOD_HTTP`            | `--http`           | `127.0.0.1:8765` (`off` disables) |
 /// | `allowed_group`   | `TODOD_ALLOWED_GROUP`   | `--allowed-group`  | none (only root and the daemon's uid) |
@@ -37,6 +38,9 @@ import TodoControl
 public struct DaemonConfiguration: Sendable, Hashable {
     /// The data directory.
     public var dataDirectory: String
+    /// The PostgreSQL URL (`postgres://…`, validated at load) selecting the PostgreSQL store; nil = the file
+    /// store in `dataDirectory`. Holds the password: log `redactedDatabaseURL`, never this.
+    public var databaseURL: String?
     /// The control socket path (ignored when systemd passes a `control` socket).
     public var controlSocket: String
     /// The HTTP listen address `HOST:PORT`, or nil when HTTP is off.
@@ -82,6 +86,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
     /// - Parameter environment: the process environment (for `STATE_DIRECTORY`, `XDG_*`, `HOME`).
     public init(defaultsFor environment: [String: String]) {
         self.dataDirectory = Self.defaultDataDirectory(environment: environment)
+        self.databaseURL = nil
         self.controlSocket = ControlSocketDefaults.daemonPath(environment: environment)
         self.http = "127.0.0.1:8765"
         self.allowedGroup = nil
@@ -144,6 +149,7 @@ public struct DaemonConfiguration: Sendable, Hashable {
 /// Settings given as command-line flags (nil = not given). `todod` fills it from argument-parser.
 public struct DaemonOverrides: Sendable, Hashable {
     public var dataDirectory: String?
+    public var databaseURL: String?
     public var controlSocket: String?
     public var http: String?
     public var allowedGroup: String?

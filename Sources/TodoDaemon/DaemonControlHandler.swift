@@ -9,7 +9,7 @@ import TodoStore
 
 /// Executes control-socket requests against the store and the auth service.
 struct DaemonControlHandler: ControlHandler {
-    let store: Store
+    let store: any DataStore
     let auth: AuthService?
     let runtime: DaemonRuntime
     let clock: any WallClock
@@ -62,11 +62,11 @@ struct DaemonControlHandler: ControlHandler {
         case .loginCode:
             return .result(try await loginCode(for: user))
         case .compact:
-            let report = try await store.compact()
+            let report = try await Self.maintenance("compaction") { try await store.compact() }
             logger.info("compaction done on request", metadata: ["todo.user": "\(user)"])
             return .result(OperationResult(message: "compacted \(report.files) file(s): \(report.linesBefore) → \(report.linesAfter) lines", detail: try Self.json(report)))
         case .backup(let p):
-            let report = try await store.backup(to: p.directory)
+            let report = try await Self.maintenance("backup") { try await store.backup(to: p.directory) }
             logger.info("backup written", metadata: ["todo.backup": "\(p.directory)"])
             return .result(OperationResult(message: "backed up \(report.users) user(s), \(report.files) file(s), \(report.bytes) bytes to \(report.directory)", detail: try Self.json(report)))
         case .export:
@@ -110,7 +110,7 @@ struct DaemonControlHandler: ControlHandler {
             version: DaemonRuntime.version, pid: getpid(), uptimeSeconds: (runtime.uptimeSeconds * 1000).rounded() / 1000,
             dataDirectory: runtime.dataDirectory, controlSocket: runtime.controlListener, http: runtime.httpListener, user: peer.user,
             role: peer.role, tasks: TaskCounts(total: tasks.count, pending: tasks.count - done, completed: done),
-            store: peer.role == .operator ? try Self.json(await store.stats()) : nil)
+            store: peer.role == .operator ? try Self.json(await store.stats()) : nil, storeLocation: store.location)
     }
 
     private func issueToken(_ p: IssueTokenParams, peer: ControlPeer) async throws -> TokenResult {
@@ -139,6 +139,16 @@ struct DaemonControlHandler: ControlHandler {
     /// The request's date context: the daemon's clock, the caller's zone (-32602 naming time_zone if unknown).
     private func context(_ timeZone: String?) throws -> DateContext {
         try ControlTaskMapping.context(timeZone: timeZone, now: clock.now())
+    }
+
+    /// Runs a maintenance operation; a store that cannot do it (`TodoError.conflict`, for example PostgreSQL,
+    /// which has autovacuum and pg_dump) answers with a conflict error naming the operation and the reason.
+    static func maintenance<T>(_ name: String, _ operation: () async throws -> T) async throws -> T {
+        do {
+            return try await operation()
+        } catch let error as TodoError where error.code == .conflict {
+            throw RPCError(code: RPCError.conflictCode, message: "\(name) is not available for this store: \(error.message)")
+        }
     }
 
     static func json(_ value: some Encodable) throws -> JSONValue {

@@ -77,7 +77,7 @@ extension DaemonHTTP {
     /// Builds the HTTP service with the LLM agent (configured from the environment, or a responder that
     /// explains how to configure it) and the MCP endpoint; `onReady` runs once it accepts connections.
     func makeService(
-        store: Store, auth: AuthService, runtime: DaemonRuntime, context: DaemonContext, uiMode: UIMode,
+        store: any DataStore, auth: AuthService, runtime: DaemonRuntime, context: DaemonContext, uiMode: UIMode,
         onReady: @escaping @Sendable () async -> Void
     ) -> any Service {
         let llm = LLMConfiguration.fromEnvironment(context.environment)

@@ -4,12 +4,15 @@ extension DaemonConfiguration {
     /// The `todod --help` discussion: environment variables, the config file and the defaults.
     public static let helpDiscussion = """
         todod keeps each user's tasks durable in JSON-lines files and serves them on a Unix control socket
-        (todoctl) and, when enabled, on HTTP for the web UI.
+        (todoctl) and, when enabled, on HTTP for the web UI. With a database URL it keeps them in PostgreSQL
+        instead, and several todod instances (each with its own control socket) serve one database.
 
         Precedence: command-line flags > environment variables > config file > defaults.
 
         ENVIRONMENT
           TODOD_DATA_DIR         data directory
+          TODOD_DATABASE_URL, DATABASE_URL  postgres://user:password@host:port/db?sslmode=verify-full selects the
+                                 PostgreSQL store (the first one set wins; the password is never logged)
           TODOD_CONTROL_SOCKET   control socket path
           TODOD_HTTP             HTTP listen address HOST:PORT, or "off"
           TODOD_ALLOWED_GROUP    group whose members may use the control socket
@@ -30,7 +33,7 @@ extension DaemonConfiguration {
           TODOD_AUTH_SECRET_FILE file holding that key; with neither, DATA_DIR/auth-secret is created
 
         CONFIG FILE (--config FILE): one "key = value" per line, "#" starts a comment, values may be quoted.
-        Keys: data_dir, control_socket, http, allowed_group, log_level, chat_rate_limit, max_streams_per_user,
+        Keys: data_dir, database_url, control_socket, http, allowed_group, log_level, chat_rate_limit, max_streams_per_user,
         idle_timeout, token_ttl, ui, chatkit_domain_key, auth_secret, auth_secret_file, llm_base_url, llm_api_key,
         llm_model, llm_timeout, llm_max_rounds (each also set by the variable or flag of the same name).
         todod --check-config prints the effective configuration with its sources, secrets redacted, and exits.
@@ -42,6 +45,8 @@ extension DaemonConfiguration {
 
         DEFAULTS
           data dir        $STATE_DIRECTORY, else $XDG_STATE_HOME/todod, else ~/.local/state/todod
+          store           the file store in the data directory; with database_url, PostgreSQL (the data
+                          directory then holds only the auth-secret file, unless BETTER_AUTH_SECRET is set)
           control socket  $RUNTIME_DIRECTORY/todod.sock, else $XDG_RUNTIME_DIR/todod/todod.sock,
                           else /tmp/todod-UID/todod.sock
           http            127.0.0.1:8765
@@ -52,8 +57,10 @@ extension DaemonConfiguration {
           0   stopped cleanly (SIGTERM or SIGINT in any phase, including during recovery; todoctl stop)
           1   start-up failed: one log line names the cause and the address or path (HTTP address in use or
               not permitted, control socket unusable, data directory not a directory or not writable, lock
-              held by another todod, bad configuration value, unreadable secret); under systemd STATUS= and
-              ERRNO= say the same. Also --check-config with a bad value.
+              held by another todod, bad configuration value, unreadable secret, database refusing the
+              credentials or the TLS certificate); under systemd STATUS= and ERRNO= say the same. Also
+              --check-config with a bad value. An unreachable database is not a failure: todod retries with
+              backoff (0.25 s doubling to 5 s), logs each attempt and shows "waiting for database" in STATUS=.
           64  the command line does not parse
           70  the store failed while running (restart into recovery)
           A signal that arrives in the first milliseconds after exec, before main has blocked it, ends

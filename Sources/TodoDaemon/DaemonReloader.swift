@@ -36,7 +36,8 @@ actor DaemonReloader {
             return
         }
         for (name, changed) in [
-            ("data_dir", next.dataDirectory != current.dataDirectory), ("control_socket", next.controlSocket != current.controlSocket),
+            ("data_dir", next.dataDirectory != current.dataDirectory), ("database_url", next.databaseURL != current.databaseURL),
+            ("control_socket", next.controlSocket != current.controlSocket),
             ("http", next.http != current.http), ("idle_timeout", next.idleTimeoutSeconds != current.idleTimeoutSeconds),
             ("max_streams_per_user", next.maxStreamsPerUser != current.maxStreamsPerUser),
             ("auth_secret", next.authSecret != current.authSecret || next.authSecretFile != current.authSecretFile),
@@ -49,6 +50,7 @@ actor DaemonReloader {
         runtime.settings = .init(chatRateLimit: next.chatRateLimit, tokenTTLSeconds: next.tokenTTLSeconds)
         var applied = next
         applied.dataDirectory = current.dataDirectory
+        applied.databaseURL = current.databaseURL
         applied.controlSocket = current.controlSocket
         applied.http = current.http
         applied.idleTimeoutSeconds = current.idleTimeoutSeconds

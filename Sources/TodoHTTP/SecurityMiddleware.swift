@@ -40,7 +40,7 @@ struct SecurityMiddleware: RouterMiddleware {
                 throw HTTPAPIError.from(error) ?? HTTPAPIError.unauthorized("invalid token")
             }
         } else if let session = Self.sessionCookie(request) {
-            guard let user = await auth.user(forSession: session) else { throw HTTPAPIError.unauthorized("session expired; sign in again") }
+            guard let user = try await auth.user(forSession: session) else { throw HTTPAPIError.unauthorized("session expired; sign in again") }
             if stateChanging {
                 guard request.headers[.origin] != nil, originMatches(request) else { throw HTTPAPIError.forbidden("Origin required") }
                 if path != "/api/session/logout" {

@@ -16,6 +16,7 @@ struct Status: AsyncParsableCommand {
             todod \(s.version) (pid \(s.pid)), up \(Self.uptime(s.uptimeSeconds))
             user            \(s.user)\(s.role.map { " (\($0.rawValue))" } ?? "")
             data directory  \(s.dataDirectory)
+            store           \(s.storeLocation ?? s.dataDirectory)
             control socket  \(s.controlSocket)
             http            \(s.http ?? "off")
             your tasks      \(s.tasks.total) (\(s.tasks.pending) pending, \(s.tasks.completed) completed)

@@ -19,6 +19,7 @@ struct Todod: AsyncParsableCommand {
         discussion: DaemonConfiguration.helpDiscussion, version: DaemonRuntime.version)
 
     @Option(name: .long, help: ArgumentHelp("Data directory (env TODOD_DATA_DIR).", valueName: "dir")) var dataDir: String?
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL postgres://user:pass@host:port/db?sslmode=… selecting the PostgreSQL store (env TODOD_DATABASE_URL or DATABASE_URL; prefer those: a flag shows in ps).", valueName: "url")) var databaseURL: String?
     @Option(name: .long, help: ArgumentHelp("Control socket path (env TODOD_CONTROL_SOCKET).", valueName: "path")) var controlSocket: String?
     @Option(name: .long, help: ArgumentHelp("HTTP address HOST:PORT or 'off' (env TODOD_HTTP).", valueName: "host:port")) var http: String?
     @Option(name: .long, help: ArgumentHelp("Config file of key = value lines (env TODOD_CONFIG).", valueName: "file")) var config: String?
@@ -41,6 +42,7 @@ struct Todod: AsyncParsableCommand {
     func run() async throws {
         var overrides = DaemonOverrides()
         overrides.dataDirectory = dataDir
+        overrides.databaseURL = databaseURL
         overrides.controlSocket = controlSocket
         overrides.http = http
         overrides.configFile = config

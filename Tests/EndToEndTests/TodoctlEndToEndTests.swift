@@ -61,6 +61,8 @@ struct TodoctlEndToEndTests {
         let status = try json(try await runTodoctl(["status", "--json"], environment: env).stdout)
         #expect(status["pid"] as? Int == Int(daemon.child.pid))
         #expect(status["data_directory"] as? String == daemon.dataDirectory)
+        #expect(status["store_location"] as? String == daemon.dataDirectory, "the file store is located in the data directory")
+        #expect(try await runTodoctl(["status"], environment: env).stdout.contains("store           \(daemon.dataDirectory)"))
         #expect((status["tasks"] as? [String: Any])?["total"] as? Int == 1)
         let stopped = try await runTodoctl(["stop"], environment: env)
         #expect(stopped.status == 0)
@@ -186,7 +188,7 @@ struct TodoctlEndToEndTests {
     @Test func helpDocumentsFlagsEnvironmentAndDefaults() async throws {
         let help = try await runProcess(try BuildProducts.path(of: "todod"), ["--help"], environment: DaemonProcess.baseEnvironment())
         #expect(help.status == 0)
-        for needle in ["--data-dir", "TODOD_DATA_DIR", "--control-socket", "TODOD_CONTROL_SOCKET", "--config", "STATE_DIRECTORY", "XDG_RUNTIME_DIR", "127.0.0.1:8765", "SIGHUP"] {
+        for needle in ["--data-dir", "TODOD_DATA_DIR", "--database-url", "TODOD_DATABASE_URL", "DATABASE_URL", "--control-socket", "TODOD_CONTROL_SOCKET", "--config", "STATE_DIRECTORY", "XDG_RUNTIME_DIR", "127.0.0.1:8765", "SIGHUP"] {
             #expect(help.stdout.contains(needle), "missing \(needle)")
         }
     }

@@ -11,13 +11,18 @@ import TodoStore
 struct SessionPersistenceTests {
     static let alice = try! UserID("alice")
 
-    /// A disk with the data directory `/data`, and an `AuthService` over it.
+    /// A disk with the data directory `/data`, and an `AuthService` over its session file.
     static func service(_ disk: SimulatedDisk, clock: any WallClock, secret: [UInt8] = HTTPTestHarness.secret) throws -> AuthService {
+        try AuthService(secret: secret, clock: clock, sessions: try repository(disk, clock: clock))
+    }
+
+    /// The session repository over `/data/sessions.json` on `disk` (the directory is created when missing).
+    static func repository(_ disk: SimulatedDisk, clock: any WallClock) throws -> FileSessionRepository {
         if !disk.exists("/data") {
             try disk.createDirectory("/data")
             try disk.fsyncDirectory("/")  // as the store does: the data directory itself survives a crash
         }
-        return try AuthService(secret: secret, clock: clock, sessionFile: SessionFile(directory: "/data", backend: disk))
+        return try FileSessionRepository(file: SessionFile(directory: "/data", backend: disk), clock: clock)
     }
 
     /// Signs `user` in with a fresh login code; returns the cookie value.
@@ -33,8 +38,8 @@ struct SessionPersistenceTests {
         let cookie = try await Self.signIn(try Self.service(disk, clock: clock))
         disk.crash()
         let restarted = try Self.service(disk, clock: clock)
-        #expect(await restarted.user(forSession: cookie) == Self.alice)
-        #expect(await restarted.user(forSession: cookie + "0") == nil)
+        #expect(try await restarted.user(forSession: cookie) == Self.alice)
+        #expect(try await restarted.user(forSession: cookie + "0") == nil)
     }
 
     @Test("The file holds neither the cookie value nor its plain SHA-256, only a keyed digest")
@@ -54,9 +59,10 @@ struct SessionPersistenceTests {
         let disk = SimulatedDisk()
         let clock = ManualWallClock()
         let cookie = try await Self.signIn(try Self.service(disk, clock: clock))
-        let other = try Self.service(disk, clock: clock, secret: Array("another-secret-0123456789abcdef-01234".utf8))
-        #expect(await other.sessionCount == 1, "the file was read")
-        #expect(await other.user(forSession: cookie) == nil)
+        let repository = try Self.repository(disk, clock: clock)
+        let other = try AuthService(secret: Array("another-secret-0123456789abcdef-01234".utf8), clock: clock, sessions: repository)
+        #expect(await repository.liveCount(nowMs: clock.now().millisecondsSinceEpoch) == 1, "the file was read")
+        #expect(try await other.user(forSession: cookie) == nil)
     }
 
     @Test("Sign-out revokes the session now and after a restart")
@@ -67,11 +73,11 @@ struct SessionPersistenceTests {
         let cookie = try await Self.signIn(auth)
         let other = try await Self.signIn(auth, try UserID("bob"))
         try await auth.endSession(cookie)
-        #expect(await auth.user(forSession: cookie) == nil)
+        #expect(try await auth.user(forSession: cookie) == nil)
         disk.crash()
         let restarted = try Self.service(disk, clock: clock)
-        #expect(await restarted.user(forSession: cookie) == nil)
-        #expect(await restarted.user(forSession: other)?.rawValue == "bob")
+        #expect(try await restarted.user(forSession: cookie) == nil)
+        #expect(try await restarted.user(forSession: other)?.rawValue == "bob")
     }
 
     @Test("A session expires after sessionTTL, also across a restart, and leaves the file at the next save")
@@ -81,12 +87,13 @@ struct SessionPersistenceTests {
         let auth = try Self.service(disk, clock: clock)
         let cookie = try await Self.signIn(auth)
         clock.advance(milliseconds: AuthService.sessionTTL * 1000 - 1000)
-        #expect(await auth.user(forSession: cookie) == Self.alice)
+        #expect(try await auth.user(forSession: cookie) == Self.alice)
         clock.advance(milliseconds: 1000)
-        #expect(await auth.user(forSession: cookie) == nil)
-        let restarted = try Self.service(disk, clock: clock)
-        #expect(await restarted.user(forSession: cookie) == nil)
-        #expect(await restarted.sessionCount == 0)
+        #expect(try await auth.user(forSession: cookie) == nil)
+        let repository = try Self.repository(disk, clock: clock)
+        let restarted = try AuthService(secret: HTTPTestHarness.secret, clock: clock, sessions: repository)
+        #expect(try await restarted.user(forSession: cookie) == nil)
+        #expect(await repository.liveCount(nowMs: clock.now().millisecondsSinceEpoch) == 0)
         _ = try await Self.signIn(restarted, try UserID("bob"))
         let text = String(decoding: try disk.read("/data/" + SessionFile.name), as: UTF8.self)
         #expect(!text.contains("\"alice\""), "the expired session was dropped: \(text)")
@@ -97,11 +104,13 @@ struct SessionPersistenceTests {
     ])
     func failedSaveRefusesSignIn(operation: SimulatedDisk.Operation) async throws {
         let disk = SimulatedDisk()
-        let auth = try Self.service(disk, clock: ManualWallClock())
+        let clock = ManualWallClock()
+        let repository = try Self.repository(disk, clock: clock)
+        let auth = try AuthService(secret: HTTPTestHarness.secret, clock: clock, sessions: repository)
         let code = await auth.makeLoginCode(for: Self.alice)
         disk.injectFault(.eio, at: 1, operation: operation)
         await #expect(throws: AuthError.self) { _ = try await auth.redeemLoginCode(code) }
-        #expect(await auth.sessionCount == 0)
+        #expect(await repository.liveCount(nowMs: clock.now().millisecondsSinceEpoch) == 0)
     }
 
     @Test("A damaged session file is a clear error naming the file")
@@ -130,6 +139,6 @@ struct SessionPersistenceTests {
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         #expect(!FileManager.default.fileExists(atPath: directory + "/" + SessionFile.name + ".tmp"))
         let again = try AuthService.load(dataDirectory: directory, environmentSecret: nil, clock: SystemWallClock())
-        #expect(await again.user(forSession: cookie) == Self.alice)
+        #expect(try await again.user(forSession: cookie) == Self.alice)
     }
 }
