@@ -1,10 +1,11 @@
 import Synchronization
-import TodoCore
+public import TodoCore
 
 // MARK: - ChangeHub
 
 /// Fans durable task changes out to `AsyncStream` subscribers; a subscriber is removed when its stream ends.
-final class ChangeHub: Sendable {
+/// Both stores use it (the PostgreSQL store feeds it from LISTEN).
+public final class ChangeHub: Sendable {
     private struct Subscriber {
         let user: UserID?
         let continuation: AsyncStream<TaskChange>.Continuation
@@ -18,9 +19,12 @@ final class ChangeHub: Sendable {
 
     private let state = Mutex(State())
 
+    /// An empty hub.
+    public init() {}
+
     /// A new subscription.
     /// - Parameter user: only this user's changes, or all when nil.
-    func subscribe(_ user: UserID?) -> AsyncStream<TaskChange> {
+    public func subscribe(_ user: UserID?) -> AsyncStream<TaskChange> {
         let (stream, continuation) = AsyncStream.makeStream(of: TaskChange.self, bufferingPolicy: .bufferingNewest(1024))
         let id: Int? = state.withLock { s in
             guard !s.finished else { return nil }
@@ -39,7 +43,7 @@ final class ChangeHub: Sendable {
     }
 
     /// Delivers changes that are already durable.
-    func publish(_ changes: [TaskChange]) {
+    public func publish(_ changes: [TaskChange]) {
         guard !changes.isEmpty else { return }
         let subs = state.withLock { Array($0.subscribers.values) }
         for change in changes {
@@ -50,7 +54,7 @@ final class ChangeHub: Sendable {
     }
 
     /// Ends every stream; later subscriptions end at once.
-    func finish() {
+    public func finish() {
         let subs = state.withLock { s -> [Subscriber] in
             s.finished = true
             defer { s.subscribers = [:] }
@@ -60,5 +64,5 @@ final class ChangeHub: Sendable {
     }
 
     /// Number of live subscriptions (for tests).
-    var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 }

@@ -26,3 +26,39 @@ public protocol DataStore: TaskRepository, ThreadRepository {
     /// Finishes pending writes, ends change streams and releases what the store holds.
     func close() async
 }
+
+// MARK: - Input rules every store applies
+
+/// The checks both stores make on ids, payloads, page sizes and imports, so they reject the same inputs with
+/// the same `TodoError.validation` fields.
+public enum StoreInputRules {
+    /// Largest accepted thread or item `payload`, in bytes.
+    public static let maxPayloadBytes = 1 << 20
+
+    /// A client idempotency key: 1-128 bytes, no control characters.
+    public static func checkRequestID(_ requestID: String) throws {
+        guard isValidRequestID(requestID) else {
+            throw TodoError.validation(field: "request_id", "request id must be 1-128 printable characters")
+        }
+    }
+
+    /// A thread or item id.
+    public static func checkID(_ id: String, field: String) throws {
+        guard isSafeID(id) else { throw TodoError.validation(field: field, "\(field) must be 1-64 characters of A-Z a-z 0-9 _ -") }
+    }
+
+    /// A thread or item payload.
+    public static func checkPayload(_ payload: String) throws {
+        guard payload.utf8.count <= maxPayloadBytes else { throw TodoError.validation(field: "payload", "payload must be at most 1 MiB") }
+    }
+
+    /// A page size.
+    public static func checkLimit(_ page: PageRequest) throws {
+        guard (1...1000).contains(page.limit) else { throw TodoError.validation(field: "limit", "limit must be 1-1000") }
+    }
+
+    /// A whole export document, before anything of it is written (`TodoError.validation` names the entry).
+    public static func checkImport(_ document: ExportDocument) throws {
+        try Store.validate(document)
+    }
+}

@@ -133,7 +133,7 @@ extension Store {
         return report
     }
 
-    private static func validate(_ document: ExportDocument) throws {
+    static func validate(_ document: ExportDocument) throws {
         for (u, exported) in document.users.enumerated() {
             for (t, task) in exported.tasks.enumerated() {
                 let prefix = "users[\(u)].tasks[\(t)]."

@@ -3,9 +3,6 @@ public import TodoCore
 // MARK: - ThreadRepository
 
 extension Store {
-    /// Largest accepted `payload`, in bytes.
-    static let maxPayloadBytes = 1 << 20
-
     /// Creates a thread or replaces its metadata, durably.
     /// - Parameters:
     ///   - thread: the thread (id must be a safe id).
@@ -84,15 +81,9 @@ extension Store {
 
     // MARK: Validation
 
-    static func checkID(_ id: String, field: String) throws {
-        guard isSafeID(id) else { throw TodoError.validation(field: field, "\(field) must be 1-64 characters of A-Z a-z 0-9 _ -") }
-    }
+    static func checkID(_ id: String, field: String) throws { try StoreInputRules.checkID(id, field: field) }
 
-    static func checkPayload(_ payload: String) throws {
-        guard payload.utf8.count <= maxPayloadBytes else { throw TodoError.validation(field: "payload", "payload must be at most 1 MiB") }
-    }
+    static func checkPayload(_ payload: String) throws { try StoreInputRules.checkPayload(payload) }
 
-    static func checkLimit(_ page: PageRequest) throws {
-        guard (1...1000).contains(page.limit) else { throw TodoError.validation(field: "limit", "limit must be 1-1000") }
-    }
+    static func checkLimit(_ page: PageRequest) throws { try StoreInputRules.checkLimit(page) }
 }

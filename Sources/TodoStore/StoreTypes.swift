@@ -77,6 +77,17 @@ public struct StoreStats: Sendable, Codable, Hashable {
     public var appends: Int = 0
     /// Write + fdatasync batches since open (fewer than `appends` when group commit shares them).
     public var syncs: Int = 0
+
+    /// - Parameters: see the properties (`bytes` is the database's size for PostgreSQL).
+    public init(users: Int, tasks: Int, threads: Int, items: Int, bytes: Int, appends: Int = 0, syncs: Int = 0) {
+        self.users = users
+        self.tasks = tasks
+        self.threads = threads
+        self.items = items
+        self.bytes = bytes
+        self.appends = appends
+        self.syncs = syncs
+    }
 }
 
 /// What `Store.importAll(_:)` did. Conflict rule: an imported entry whose id already exists for that user
