@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+public import TodoPostgres
 
 // MARK: - Throwaway PostgreSQL databases for tests
 
@@ -37,6 +38,28 @@ public enum PostgresTestDatabase {
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
         }
         return admin.replacingDatabase(with: name)
+    }
+
+    /// Creates a new empty database `t_<random>` and returns the store configuration for it. Pools are kept small
+    /// (4 connections) so that many parallel test cases stay under the server's `max_connections`.
+    /// - Throws: `TestingError` when the URL is unset or malformed or the server refuses; `TodoError` when the
+    ///   store's URL parser rejects it.
+    public static func fresh() async throws -> PostgresStoreConfiguration {
+        var configuration = try PostgresStoreConfiguration.parse(url: try await freshURL())
+        configuration.maximumConnections = 4
+        return configuration
+    }
+
+    /// Drops a database made by `fresh()` or `freshURL()` (connections still open to it are ended).
+    /// - Parameter database: its name (`t_…`).
+    public static func drop(_ database: String) async throws {
+        guard database.hasPrefix("t_"), database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw TestingError("refusing to drop \(database): not a test database")
+        }
+        let admin = try AdminURL(try requireURL())
+        try await withConnection(admin) { connection, logger in
+            try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(database)\" WITH (FORCE)"), logger: logger)
+        }
     }
 
     /// Connects with the admin URL and runs `SELECT 1`.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Testing
 import TodoCore
 import TodoPostgres
 import TodoStore
@@ -38,7 +39,7 @@ func user(_ name: String) -> UserID { try! UserID(name) }
 struct ContractStore: Sendable {
     let kind: StoreKind
     let store: any DataStore
-    let cleanup: @Sendable () -> Void
+    let cleanup: @Sendable () async -> Void
 
     /// Opens a fresh, empty store of `kind`: a new temporary data directory, or a new PostgreSQL database.
     /// - Parameters:
@@ -53,14 +54,10 @@ struct ContractStore: Sendable {
                                              options: StoreOptions(timeZone: timeZone), logger: quietLogger)
             return ContractStore(kind: kind, store: store, cleanup: { dir.remove() })
         case .postgres:
-            let store = try await openPostgres(clock: clock, timeZone: timeZone)
-            return ContractStore(kind: kind, store: store, cleanup: {})
+            let configuration = try await PostgresTestDatabase.fresh()
+            let store = try await PostgresStore.open(configuration: configuration, clock: clock, timeZone: timeZone, logger: quietLogger)
+            return ContractStore(kind: kind, store: store, cleanup: { try? await PostgresTestDatabase.drop(configuration.database) })
         }
-    }
-
-    private static func openPostgres(clock: any WallClock, timeZone: TimeZone) async throws -> any DataStore {
-        _ = try await PostgresTestDatabase.freshURL()
-        throw TestingError("PostgresStore is not merged into this branch yet")
     }
 }
 
@@ -73,23 +70,25 @@ func withStore<R>(
     do {
         let result = try await body(opened.store)
         await opened.store.close()
-        opened.cleanup()
+        await opened.cleanup()
         return result
     } catch {
         await opened.store.close()
-        opened.cleanup()
+        await opened.cleanup()
         throw error
     }
 }
 
-/// The error `body` throws as a `TodoError`, or nil when it succeeds or throws something else.
-func todoError<T>(_ body: () async throws -> T) async -> TodoError? {
+/// The error `body` throws as a `TodoError`, or nil when it succeeds. Any other error is recorded as an issue
+/// (the contract's errors are `TodoError`s on every store) and gives nil.
+func todoError<T>(sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> T) async -> TodoError? {
     do {
         _ = try await body()
         return nil
     } catch let error as TodoError {
         return error
     } catch {
+        Issue.record("expected a TodoError, got \(type(of: error)): \(String(reflecting: error))", sourceLocation: sourceLocation)
         return nil
     }
 }
