@@ -10,6 +10,7 @@ import TodoTesting
 final class ChangeCollector: Sendable {
     private final class Box: Sendable {
         let seen = Mutex<[TaskChange]>([])
+        let ended = SignalFlag()
     }
 
     private let box = Box()
@@ -18,6 +19,7 @@ final class ChangeCollector: Sendable {
     init(_ stream: AsyncStream<TaskChange>) {
         task = Task { [box] in
             for await change in stream { box.seen.withLock { $0.append(change) } }
+            box.ended.set()
         }
     }
 
@@ -27,6 +29,9 @@ final class ChangeCollector: Sendable {
     func wait(for count: Int) async -> Bool {
         await waitUntil(timeout: .seconds(10)) { self.changes.count >= count }
     }
+
+    /// Whether the stream ended (the store closed it).
+    var ended: Bool { box.ended.isSet }
 
     func stop() { task.cancel() }
 }

@@ -35,10 +35,12 @@ let utc = TimeZone(identifier: "UTC")!
 /// A user id from a literal.
 func user(_ name: String) -> UserID { try! UserID(name) }
 
-/// One fresh, empty store and how to dispose of it.
+/// One fresh, empty store, how to open it again on the same data, and how to dispose of it.
 struct ContractStore: Sendable {
     let kind: StoreKind
     let store: any DataStore
+    /// Opens another store on the same data (after `store` is closed: the file store locks its directory).
+    let reopen: @Sendable () async throws -> any DataStore
     let cleanup: @Sendable () async -> Void
 
     /// Opens a fresh, empty store of `kind`: a new temporary data directory, or a new PostgreSQL database.
@@ -50,13 +52,17 @@ struct ContractStore: Sendable {
         switch kind {
         case .file:
             let dir = try TemporaryDirectory(prefix: "todod-contract-")
-            let store = try await Store.open(directory: dir.appending("data"), clock: clock,
-                                             options: StoreOptions(timeZone: timeZone), logger: quietLogger)
-            return ContractStore(kind: kind, store: store, cleanup: { dir.remove() })
+            let open: @Sendable () async throws -> any DataStore = {
+                try await Store.open(directory: dir.appending("data"), clock: clock, options: StoreOptions(timeZone: timeZone), logger: quietLogger)
+            }
+            return ContractStore(kind: kind, store: try await open(), reopen: open, cleanup: { dir.remove() })
         case .postgres:
             let configuration = try await PostgresTestDatabase.fresh()
-            let store = try await PostgresStore.open(configuration: configuration, clock: clock, timeZone: timeZone, logger: quietLogger)
-            return ContractStore(kind: kind, store: store, cleanup: { try? await PostgresTestDatabase.drop(configuration.database) })
+            let open: @Sendable () async throws -> any DataStore = {
+                try await PostgresStore.open(configuration: configuration, clock: clock, timeZone: timeZone, logger: quietLogger)
+            }
+            return ContractStore(kind: kind, store: try await open(), reopen: open,
+                                 cleanup: { try? await PostgresTestDatabase.drop(configuration.database) })
         }
     }
 }
