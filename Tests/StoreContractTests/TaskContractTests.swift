@@ -73,34 +73,43 @@ struct TaskContractTests {
         }
     }
 
-    @Test("validation errors name the same field on every store", arguments: StoreKind.available)
+    @Test("validation errors name the same field on every store, in the file store's words", arguments: StoreKind.available)
     func validation(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
-            let drafts: [(TaskDraft, String?, String)] = [
-                (TaskDraft(title: "   "), nil, "title"),
-                (TaskDraft(title: ""), nil, "title"),
-                (TaskDraft(title: String(repeating: "x", count: 201)), nil, "title"),
-                (TaskDraft(title: "ok", description: String(repeating: "d", count: 1001)), nil, "description"),
-                (TaskDraft(title: "ok", priority: 5), nil, "priority"),
-                (TaskDraft(title: "ok", recurrence: Recurrence(.daily)), nil, "recurrence"),
-                (TaskDraft(title: "ok"), "", "request_id"),
-            ]
-            for (draft, key, field) in drafts {
-                let error = await todoError { try await store.addTask(draft, for: alice, requestID: key) }
-                #expect(error?.code == .validation && error?.field == field, "\(field): got \(String(describing: error))")
-            }
-            let t = try await store.addTask(TaskDraft(title: "ok"), for: alice, requestID: nil)
-            let patches: [(TaskPatch, String)] = [
-                (TaskPatch(title: ""), "title"),
-                (TaskPatch(title: String(repeating: "y", count: 201)), "title"),
-                (TaskPatch(priority: .set(0)), "priority"),
-                (TaskPatch(recurrence: .set(Recurrence(.weekly))), "recurrence"),
-            ]
-            for (patch, field) in patches {
-                let error = await todoError { try await store.updateTask(t.id, patch, for: alice) }
-                #expect(error?.code == .validation && error?.field == field, "update \(field): got \(String(describing: error))")
-            }
-            #expect(try await store.tasks(for: alice, filter: .all) == [t], "a rejected change changes nothing")
+        let got = try await withStore(kind) { try await Self.validationErrors($0, alice) }
+        let golden = kind == .file ? got : try await withStore(.file) { try await Self.validationErrors($0, alice) }
+        #expect(got.count == 11)
+        for ((what, field, error), (_, _, expected)) in zip(got, golden) {
+            #expect(error?.code == .validation && error?.field == field, "\(kind) \(what): got \(String(describing: error))")
+            #expect(error == expected, "\(kind) \(what): the file store says \(String(describing: expected))")
         }
+    }
+
+    /// Each rejected add and update: what was tried, the field that must be named, and the error the store gave.
+    static func validationErrors(_ store: any DataStore, _ alice: UserID) async throws -> [(String, String, TodoError?)] {
+        let drafts: [(String, TaskDraft, String?, String)] = [
+            ("blank title", TaskDraft(title: "   "), nil, "title"),
+            ("empty title", TaskDraft(title: ""), nil, "title"),
+            ("long title", TaskDraft(title: String(repeating: "x", count: 201)), nil, "title"),
+            ("long description", TaskDraft(title: "ok", description: String(repeating: "d", count: 1001)), nil, "description"),
+            ("priority 5", TaskDraft(title: "ok", priority: 5), nil, "priority"),
+            ("recurrence without due", TaskDraft(title: "ok", recurrence: Recurrence(.daily)), nil, "recurrence"),
+            ("empty request id", TaskDraft(title: "ok"), "", "request_id"),
+        ]
+        var out: [(String, String, TodoError?)] = []
+        for (what, draft, key, field) in drafts {
+            out.append(("add " + what, field, await todoError { try await store.addTask(draft, for: alice, requestID: key) }))
+        }
+        let t = try await store.addTask(TaskDraft(title: "ok"), for: alice, requestID: nil)
+        let patches: [(String, TaskPatch, String)] = [
+            ("empty title", TaskPatch(title: ""), "title"),
+            ("long title", TaskPatch(title: String(repeating: "y", count: 201)), "title"),
+            ("priority 0", TaskPatch(priority: .set(0)), "priority"),
+            ("recurrence without due", TaskPatch(recurrence: .set(Recurrence(.weekly))), "recurrence"),
+        ]
+        for (what, patch, field) in patches {
+            out.append(("update " + what, field, await todoError { try await store.updateTask(t.id, patch, for: alice) }))
+        }
+        #expect(try await store.tasks(for: alice, filter: .all) == [t], "a rejected change changes nothing")
+        return out
     }
 }
