@@ -118,14 +118,26 @@ public final class ControlConnection {
         }
     }
 
-    /// Subscribes to task changes and calls `onEvent` for each until it returns false or the daemon closes.
-    /// - Parameter onEvent: handles one change; return false to stop.
-    public func subscribe(_ onEvent: (TaskChange) async throws -> Bool) async throws {
+    /// Subscribes to task changes and calls `onEvent` for each until it returns false or the daemon closes. When the
+    /// daemon says changes may have been missed (`events.resync`), `onResync` runs and the subscription is renewed.
+    /// - Parameters:
+    ///   - onEvent: handles one change; return false to stop.
+    ///   - onResync: called before re-subscribing after missed changes (re-read what you show).
+    public func subscribe(_ onEvent: (TaskChange) async throws -> Bool, onResync: () async throws -> Void = {}) async throws {
         _ = try await call(ControlMethods.Subscribe.self, EmptyParams())
         while true {
             let line: [UInt8]
             do { line = try await readLine() } catch let error as ControlError where error.isConnectionClosed { return }
             let probe = try decode(Probe.self, line)
+            if probe.method == ControlMethods.resyncNotification {
+                try await onResync()
+                do {
+                    _ = try await call(ControlMethods.Subscribe.self, EmptyParams())
+                } catch let error as ControlError where error.isConnectionClosed {
+                    return
+                }
+                continue
+            }
             guard probe.method == ControlMethods.taskEventNotification else { continue }
             let note = try decode(RPCNotification<TaskChange>.self, line)
             guard try await onEvent(note.params) else { return }

@@ -17,6 +17,9 @@ public protocol ControlMethod: Sendable {
 public enum ControlMethods {
     /// The notification that carries task changes after `events.subscribe`.
     public static let taskEventNotification = "events.task"
+    /// The notification that ends a subscription's events: changes may have been missed (the daemon lost its
+    /// database for longer than it can replay, or is stopping). Re-read the list, then subscribe again.
+    public static let resyncNotification = "events.resync"
 
     /// `status`: version, pid, uptime, data directory, counts.
     public enum Status: ControlMethod {

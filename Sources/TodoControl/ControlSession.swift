@@ -180,6 +180,9 @@ struct ControlSession {
             for await change in stream {
                 try await outbound.write(Self.line(RPCNotification(method: ControlMethods.taskEventNotification, params: change)))
             }
+            try await outbound.write(Self.line(RPCNotification(method: ControlMethods.resyncNotification, params: JSONValue.object([
+                "reason": .string("the change stream ended; changes may have been missed: re-read the list and subscribe again"),
+            ]))))
         }
     }
 

@@ -29,6 +29,9 @@ extension HTTPServer {
                             let event = try encoder.encode(TaskEvent(kind: change.kind, task: change.task))
                             continuation.yield(SSEFrame.frame(data: event, event: "task"))
                         }
+                        // The feed ended (changes may have been missed, or todod is stopping): the client re-reads
+                        // its list when it reconnects.
+                        continuation.yield(SSEFrame.frame(data: Array(#"{"reason":"changes may have been missed; re-read the list"}"#.utf8), event: "resync"))
                         continuation.finish()
                     }
                     group.addTask {

@@ -6,10 +6,11 @@ import TodoStore
 
 // MARK: - Change feed
 
-/// What the listener has delivered: the newest change-log sequence number and the recent ones (a notification
-/// and a catch-up read may both bring the same change; it is delivered once).
+/// What the listener has delivered: the recent change-log sequence numbers (a notification and a catch-up read may
+/// both bring the same change; it is delivered once) and a floor below which everything counts as delivered.
 final class ChangeFeedState: Sendable {
     private struct State {
+        var floor: Int64 = 0
         var last: Int64 = 0
         var recent: Set<Int64> = []
         var connected = true
@@ -18,7 +19,7 @@ final class ChangeFeedState: Sendable {
     private let state = Mutex(State())
 
     /// Starts after `seq` (changes logged before this instance opened are history, not news).
-    func start(after seq: Int64) { state.withLock { $0.last = seq } }
+    func start(after seq: Int64) { state.withLock { $0.floor = seq; $0.last = seq } }
 
     /// Whether the listener holds a connection (false from the moment it loses the database until it is back).
     var isConnected: Bool {
@@ -29,15 +30,15 @@ final class ChangeFeedState: Sendable {
     /// The newest sequence number delivered.
     var last: Int64 { state.withLock { $0.last } }
 
-    /// Marks `seq` delivered; false when it already was (or predates the start).
+    /// Marks `seq` delivered; false when it already was (or lies below the floor).
     func claim(_ seq: Int64) -> Bool {
         state.withLock { s in
-            guard !s.recent.contains(seq), s.recent.isEmpty ? seq > s.last : true else { return false }
+            guard seq > s.floor, !s.recent.contains(seq) else { return false }
             s.recent.insert(seq)
             s.last = max(s.last, seq)
             if s.recent.count > 20_000 {
-                let floor = s.last - 10_000
-                s.recent = s.recent.filter { $0 > floor }
+                s.floor = max(s.floor, s.last - 10_000)
+                s.recent = s.recent.filter { $0 > s.floor }
             }
             return true
         }
@@ -54,6 +55,7 @@ extension PostgresStore {
     func runListener() async {
         var backoff: Duration = .milliseconds(250)
         var attempt = 0
+        var lostAt: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
                 try await client.withConnection { connection in
@@ -61,7 +63,8 @@ extension PostgresStore {
                         if attempt > 0 { self.logger.info("change listener reconnected") }
                         self.feed.isConnected = true
                         backoff = .milliseconds(250)
-                        try await self.catchUp()
+                        try await self.catchUp(offline: lostAt.map { ContinuousClock.now - $0 } ?? .zero)
+                        lostAt = nil
                         for try await notification in notifications {
                             guard let seq = Int64(notification.payload) else { continue }
                             try await self.deliver(seq: seq)
@@ -73,20 +76,24 @@ extension PostgresStore {
                 logger.warning("change listener lost the database; reconnecting", metadata: ["todo.error": "\(PostgresFailure.reason(error))"])
             }
             feed.isConnected = false
+            if lostAt == nil { lostAt = ContinuousClock.now }
             attempt += 1
             try? await Task.sleep(for: backoff)
             backoff = min(backoff * 2, .seconds(1))
         }
     }
 
-    /// Publishes the changes logged after the newest one delivered, then trims the log to its last hour.
-    func catchUp() async throws {
-        let after = feed.last
-        let logger = self.logger
+    /// Publishes what was logged while the listener was away: everything after the newest change delivered, and
+    /// anything in the window before it not delivered yet (a transaction that took a sequence number earlier may
+    /// commit later). Then trims the log to its last hour. When more was missed than the log can replay (an outage
+    /// longer than the log keeps, or more than `catchUpLimit` changes), every subscriber is told to re-read.
+    func catchUp(offline: Duration) async throws {
+        let after = max(0, feed.last - Self.catchUpWindow)
+        let (logger, limit) = (self.logger, Self.catchUpLimit)
         let changes = try await transaction(nil) { connection in
             var out: [(Int64, TaskChange)] = []
             let rows = try await connection.query(
-                "SELECT seq, user_id, kind, task::text FROM todod_change_log WHERE seq > \(after) ORDER BY seq LIMIT 10000", logger: logger)
+                "SELECT seq, user_id, kind, task::text FROM todod_change_log WHERE seq > \(after) ORDER BY seq LIMIT \(limit)", logger: logger)
             for try await (seq, user, kind, task) in rows.decode((Int64, String, String, String).self) {
                 if let change = try? Self.change(user: user, kind: kind, task: task) { out.append((seq, change)) }
             }
@@ -94,7 +101,18 @@ extension PostgresStore {
             return out
         }
         hub.publish(changes.filter { feed.claim($0.0) }.map(\.1))
+        if changes.count >= Self.catchUpLimit || offline >= Self.logRetention {
+            logger.warning("change listener missed more than the change log replays; subscribers are told to re-read")
+            hub.resync()
+        }
     }
+
+    /// How far back a catch-up looks for late commits, in sequence numbers.
+    static let catchUpWindow: Int64 = 1000
+    /// The most changes one catch-up replays.
+    static let catchUpLimit = 10_000
+    /// How long the change log keeps entries (the trim in `catchUp`).
+    static let logRetention: Duration = .seconds(3600)
 
     /// Reads one change-log row and publishes it.
     func deliver(seq: Int64) async throws {

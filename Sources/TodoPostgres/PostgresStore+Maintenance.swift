@@ -31,9 +31,16 @@ extension PostgresStore {
                 threads[user]?[i].items.append(
                     StoredItem(id: id, threadID: thread, createdAt: Timestamp(millisecondsSinceEpoch: created), payload: payload))
             }
-            return Set(tasks.keys).union(threads.keys).sorted().compactMap { raw -> ExportedUser? in
+            var undo: [String: [ExportedUndoEntry]] = [:]
+            for try await (user, action, text) in try await connection.query(
+                "SELECT user_id, action, task::text FROM todod_undo ORDER BY seq", logger: logger
+            ).decode((String, String, String).self) {
+                guard let action = TaskChange.Kind(rawValue: action) else { continue }
+                undo[user, default: []].append(ExportedUndoEntry(action: action, task: try TaskJSON.decode(text)))
+            }
+            return Set(tasks.keys).union(threads.keys).union(undo.keys).sorted().compactMap { raw -> ExportedUser? in
                 guard let user = try? UserID(raw) else { return nil }
-                return ExportedUser(user: user, tasks: tasks[raw] ?? [], threads: threads[raw] ?? [])
+                return ExportedUser(user: user, tasks: tasks[raw] ?? [], threads: threads[raw] ?? [], undo: undo[raw] ?? [])
             }
         }
         return ExportDocument(exportedAt: clock.now(), users: users)
@@ -65,6 +72,16 @@ extension PostgresStore {
                     }
                     try await Self.logChange(connection, user, existing == nil ? .created : .updated, json, logger: logger)
                 }
+                let history = try await Self.single(connection.query(
+                    "SELECT count(*)::bigint FROM todod_undo WHERE user_id = \(user.rawValue)", logger: logger), Int64.self) ?? 0
+                if history == 0 {
+                    for entry in exported.undo.suffix(Self.undoLimit) {
+                        try await Self.recordUndo(connection, user, entry.action, try TaskJSON.encode(entry.task), logger: logger)
+                        report.undoAdded += 1
+                    }
+                } else {
+                    report.undoSkipped += exported.undo.count
+                }
                 for entry in exported.threads {
                     let thread = entry.thread
                     let added = try await Self.single(connection.query("""
@@ -91,6 +108,8 @@ extension PostgresStore {
             report.threadsSkipped += part.threadsSkipped
             report.itemsAdded += part.itemsAdded
             report.itemsSkipped += part.itemsSkipped
+            report.undoAdded += part.undoAdded
+            report.undoSkipped += part.undoSkipped
         }
         return report
     }

@@ -17,20 +17,24 @@ extension PostgresStore {
                             project: valid.project, recurrence: valid.recurrence)
         let json = try TaskJSON.encode(task)
         let logger = self.logger
-        return try await transaction(user, lockUser: true) { connection in
+        // No per-user lock: the request id's primary key decides. A concurrent add with the same id (on any instance)
+        // waits on the key until the first commits, then finds it taken and answers with the first one's task.
+        return try await transaction(user) { connection in
             let uid = user.rawValue
             if let requestID {
-                let earlier = try await connection.query("""
-                    SELECT coalesce(t.data::text, r.last_state::text) FROM todod_request_ids r
-                    LEFT JOIN todod_tasks t ON t.user_id = r.user_id AND t.id = r.task_id
-                    WHERE r.user_id = \(uid) AND r.request_id = \(requestID)
-                    """, logger: logger)
-                for try await (text) in earlier.decode(String?.self) {
-                    if let text { return try TaskJSON.decode(text) }
+                let claimed = try await Self.single(connection.query("""
+                    INSERT INTO todod_request_ids (user_id, request_id, task_id) VALUES (\(uid), \(requestID), \(task.id.rawValue))
+                    ON CONFLICT (user_id, request_id) DO NOTHING RETURNING task_id
+                    """, logger: logger), String.self)
+                if claimed == nil {
+                    let earlier = try await Self.single(connection.query("""
+                        SELECT coalesce(t.data::text, r.last_state::text) FROM todod_request_ids r
+                        LEFT JOIN todod_tasks t ON t.user_id = r.user_id AND t.id = r.task_id
+                        WHERE r.user_id = \(uid) AND r.request_id = \(requestID)
+                        """, logger: logger), String.self)
+                    guard let earlier else { throw TodoError.conflict("request id \(requestID) is in use by a change that is not finished") }
+                    return try TaskJSON.decode(earlier)
                 }
-                try await connection.query(
-                    "INSERT INTO todod_request_ids (user_id, request_id, task_id) VALUES (\(uid), \(requestID), \(task.id.rawValue))",
-                    logger: logger)
             }
             try await connection.query(
                 "INSERT INTO todod_tasks (user_id, id, data) VALUES (\(uid), \(task.id.rawValue), \(json)::jsonb)", logger: logger)
@@ -70,7 +74,8 @@ extension PostgresStore {
     public func updateTask(_ id: TaskID, _ patch: TaskPatch, for user: UserID, requestID: String?) async throws -> TaskItem {
         if let requestID { try StoreInputRules.checkRequestID(requestID) }
         let (clock, zone, logger) = (self.clock, self.timeZone, self.logger)
-        return try await transaction(user, lockUser: true) { connection in
+        // The row lock (`current(lock: true)`) serializes changes to one task across instances.
+        return try await transaction(user) { connection in
             let current = try await Self.current(connection, user, id, lock: true, logger: logger)
             let now = max(clock.now(), current.createdAt)
             let updated: TaskItem
@@ -100,7 +105,7 @@ extension PostgresStore {
     /// Deletes a task; its request id keeps answering with the task as it was.
     public func deleteTask(_ id: TaskID, for user: UserID) async throws -> TaskItem {
         let logger = self.logger
-        return try await transaction(user, lockUser: true) { connection in
+        return try await transaction(user) { connection in
             let current = try await Self.current(connection, user, id, lock: true, logger: logger)
             let json = try TaskJSON.encode(current)
             try await Self.removeTask(connection, user, id, lastState: json, logger: logger)

@@ -8,9 +8,9 @@ public import TodoStore
 // MARK: - PostgresStore
 
 /// The repositories on PostgreSQL: the same contracts as the file store (`Store`), for several todod instances
-/// on one database. Every change is one transaction, acknowledged only after it commits; writes for one user
-/// are serialized across instances by a transaction-scoped advisory lock (as the file store serializes them in
-/// one process). Row-level security keeps every statement to the transaction's user (`todod.user`, set with
+/// on one database. Every change is one transaction, acknowledged only after it commits. Adds race only on their
+/// request id's key, updates and deletes lock their row, and undo and import take a per-user advisory lock, so the
+/// results match the file store's (which serializes a user's writes in one process) while adds run in parallel. Row-level security keeps every statement to the transaction's user (`todod.user`, set with
 /// `set_config(…, true)`, never a session-level `SET` on a pooled connection). Changes reach every instance's
 /// `changes(for:)` through `todod_change_log` and LISTEN/NOTIFY.
 ///

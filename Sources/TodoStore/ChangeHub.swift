@@ -53,6 +53,16 @@ public final class ChangeHub: Sendable {
         }
     }
 
+    /// Ends every current stream but keeps the hub open: subscribers missed changes (the PostgreSQL listener lost
+    /// more than its log replays) and must re-read what they show, then subscribe again.
+    public func resync() {
+        let subs = state.withLock { s -> [Subscriber] in
+            defer { s.subscribers = [:] }
+            return Array(s.subscribers.values)
+        }
+        for sub in subs { sub.continuation.finish() }
+    }
+
     /// Ends every stream; later subscriptions end at once.
     public func finish() {
         let subs = state.withLock { s -> [Subscriber] in

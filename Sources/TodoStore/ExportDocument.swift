@@ -53,15 +53,23 @@ public struct ExportedUser: Sendable, Codable, Hashable {
     public var tasks: [TaskItem]
     /// The user's chat threads with their items.
     public var threads: [ExportedThread]
+    /// The user's undo history, oldest first (the newest is undone first). Omitted when empty.
+    public var undo: [ExportedUndoEntry]
 
     /// - Parameters:
     ///   - user: the user.
     ///   - tasks: the tasks.
     ///   - threads: the threads.
-    public init(user: UserID, tasks: [TaskItem], threads: [ExportedThread] = []) {
+    ///   - undo: the undo history, oldest first.
+    public init(user: UserID, tasks: [TaskItem], threads: [ExportedThread] = [], undo: [ExportedUndoEntry] = []) {
         self.user = user
         self.tasks = tasks
         self.threads = threads
+        self.undo = undo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case user, tasks, threads, undo
     }
 
     public init(from decoder: any Decoder) throws {
@@ -69,6 +77,32 @@ public struct ExportedUser: Sendable, Codable, Hashable {
         user = try c.decode(UserID.self, forKey: .user)
         tasks = try c.decodeIfPresent([TaskItem].self, forKey: .tasks) ?? []
         threads = try c.decodeIfPresent([ExportedThread].self, forKey: .threads) ?? []
+        undo = try c.decodeIfPresent([ExportedUndoEntry].self, forKey: .undo) ?? []
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(user, forKey: .user)
+        try c.encode(tasks, forKey: .tasks)
+        try c.encode(threads, forKey: .threads)
+        if !undo.isEmpty { try c.encode(undo, forKey: .undo) }
+    }
+}
+
+/// One change the user can still undo, in an export: what was done, and the task it restores (for `created`, the
+/// task that undo removes).
+public struct ExportedUndoEntry: Sendable, Codable, Hashable {
+    /// What the change did.
+    public var action: TaskChange.Kind
+    /// The task as undo needs it.
+    public var task: TaskItem
+
+    /// - Parameters:
+    ///   - action: what the change did.
+    ///   - task: the task as undo needs it.
+    public init(action: TaskChange.Kind, task: TaskItem) {
+        self.action = action
+        self.task = task
     }
 }
 

@@ -78,8 +78,9 @@ extension Store {
             guard let state = users[user] else { continue }
             let threads = state.threads.snapshotRecords().map { ExportedThread(thread: $0.thread, items: $0.items) }
             let tasks = state.tasks.allTasks
-            if tasks.isEmpty && threads.isEmpty { continue }
-            out.append(ExportedUser(user: user, tasks: tasks, threads: threads))
+            let undo = state.tasks.undoHistory.map { ExportedUndoEntry(action: $0.action, task: $0.task) }
+            if tasks.isEmpty && threads.isEmpty && undo.isEmpty { continue }
+            out.append(ExportedUser(user: user, tasks: tasks, threads: threads, undo: undo))
         }
         return ExportDocument(exportedAt: clock.now(), users: out)
     }
@@ -111,6 +112,16 @@ extension Store {
                 state.tasks.apply(record)
                 taskRecords.append(record)
             }
+            if state.tasks.undoHistory.isEmpty {
+                for entry in exported.undo.suffix(TaskTable.maxUndo) {
+                    let record = state.tasks.undoRecord(entry.action, entry.task)
+                    state.tasks.apply(record)
+                    taskRecords.append(record)
+                    report.undoAdded += 1
+                }
+            } else {
+                report.undoSkipped += exported.undo.count
+            }
             var threadRecords: [StoreRecord] = []
             for entry in exported.threads {
                 if state.threads.thread(entry.thread.id) == nil {
@@ -135,8 +146,9 @@ extension Store {
 
     static func validate(_ document: ExportDocument) throws {
         for (u, exported) in document.users.enumerated() {
-            for (t, task) in exported.tasks.enumerated() {
-                let prefix = "users[\(u)].tasks[\(t)]."
+            let tasks = exported.tasks.enumerated().map { ("users[\(u)].tasks[\($0.offset)].", $0.element) }
+            let undone = exported.undo.enumerated().map { ("users[\(u)].undo[\($0.offset)].task.", $0.element.task) }
+            for (prefix, task) in tasks + undone {
                 do {
                     guard try TaskRules.title(task.title) == task.title else {
                         throw TodoError.validation(field: "title", "title must not have leading or trailing whitespace")

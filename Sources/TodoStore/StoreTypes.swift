@@ -107,6 +107,10 @@ public struct ImportReport: Sendable, Codable, Hashable {
     public var itemsAdded = 0
     /// Items ignored because they exist.
     public var itemsSkipped = 0
+    /// Undo entries restored (only into a user without undo history of their own).
+    public var undoAdded = 0
+    /// Undo entries ignored because the user already had an undo history here.
+    public var undoSkipped = 0
 
     /// An empty report.
     public init() {}

@@ -25,6 +25,8 @@ struct Watch: AsyncParsableCommand {
                 }
                 seen += 1
                 return count.map { seen < $0 } ?? true
+            } onResync: {
+                Output.err("todod may have missed changes (its database was unreachable for long); run `todoctl list` to re-read. Watching again...")
             }
         }
     }
