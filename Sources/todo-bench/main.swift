@@ -2,7 +2,9 @@
 //   todo-bench store  [--quick] [--dir DIR]   durable adds/s, group commit ratio, ack latency (StoreBench.swift)
 //   todo-bench daemon [--quick] [--dir DIR]   exec → READY=1, idle RSS of the todod next to this binary (DaemonBench.swift)
 //   todo-bench tasks  [--quick] [--dir DIR]   filtered lists over 100,000 v2 tasks (p50/p99), quick-add parse time (TaskBench.swift)
-//   todo-bench all    [--quick] [--dir DIR]   every benchmark above
+//   todo-bench pg     [--quick] [--dir DIR] [--database-url URL] [--adds N] [--turns N]
+//                     file store vs PostgreSQL through real todod processes: adds/s, turns/s, two instances (PostgresBench.swift)
+//   todo-bench all    [--quick] [--dir DIR]   every benchmark above (pg only with a database URL)
 // Servers that the load scripts in Tests/Bench drive (they run until SIGTERM; BenchServer.swift):
 //   todo-bench chatkit-server --port N --dir DIR              router + store + the scripted echo responder
 //   todo-bench agent-server   --port N --dir DIR --llm URL    router + store + the real agent against URL
@@ -13,6 +15,7 @@ let benchmarks: [String: @Sendable (String, Bool) async throws -> Void] = [
     "store": { try await runStoreBench(directory: $0 + "/store", quick: $1) },
     "daemon": { try await runDaemonBench(directory: $0 + "/daemon", quick: $1) },
     "tasks": { try await runTaskBench(directory: $0 + "/tasks", quick: $1) },
+    "pg": { try await runPostgresBench(directory: $0 + "/pg", quick: $1, arguments: Array(CommandLine.arguments.dropFirst())) },
 ]
 let servers = ["chatkit-server", "agent-server"]
 
@@ -22,11 +25,11 @@ func option(_ name: String) -> String? {
     arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
 }
 func usage(_ problem: String) -> Never {
-    FileHandle.standardError.write(Data("todo-bench: \(problem)\nusage: todo-bench \(benchmarks.keys.sorted().joined(separator: "|"))|all [--quick] [--dir DIR]\n       todo-bench chatkit-server|agent-server --port N --dir DIR [--llm URL]\n".utf8))
+    FileHandle.standardError.write(Data("todo-bench: \(problem)\nusage: todo-bench \(benchmarks.keys.sorted().joined(separator: "|"))|all [--quick] [--dir DIR] [--database-url URL] [--adds N] [--turns N]\n       todo-bench chatkit-server|agent-server --port N --dir DIR [--llm URL]\n".utf8))
     exit(2)
 }
 let quick = arguments.contains("--quick")
-let optionValues = ["--dir", "--port", "--llm"].compactMap(option)
+let optionValues = ["--dir", "--port", "--llm", "--database-url", "--adds", "--turns"].compactMap(option)
 let requested = arguments.first { !$0.hasPrefix("--") && !optionValues.contains($0) } ?? ""
 
 if servers.contains(requested) {
