@@ -126,6 +126,9 @@ let package = Package(
             name: "TodoTesting",
             dependencies: [
                 "TodoDaemon", "TodoCore", "TodoStore", "TodoPostgres", "TodoControl", "ChatKitProtocol",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -12,12 +12,19 @@ final class ChangeFeedState: Sendable {
     private struct State {
         var last: Int64 = 0
         var recent: Set<Int64> = []
+        var connected = true
     }
 
     private let state = Mutex(State())
 
     /// Starts after `seq` (changes logged before this instance opened are history, not news).
     func start(after seq: Int64) { state.withLock { $0.last = seq } }
+
+    /// Whether the listener holds a connection (false from the moment it loses the database until it is back).
+    var isConnected: Bool {
+        get { state.withLock { $0.connected } }
+        set { state.withLock { $0.connected = newValue } }
+    }
 
     /// The newest sequence number delivered.
     var last: Int64 { state.withLock { $0.last } }
@@ -52,6 +59,7 @@ extension PostgresStore {
                 try await client.withConnection { connection in
                     try await connection.listen(on: Self.changeChannel) { notifications in
                         if attempt > 0 { self.logger.info("change listener reconnected") }
+                        self.feed.isConnected = true
                         backoff = .milliseconds(250)
                         try await self.catchUp()
                         for try await notification in notifications {
@@ -64,9 +72,10 @@ extension PostgresStore {
                 if Task.isCancelled { break }
                 logger.warning("change listener lost the database; reconnecting", metadata: ["todo.error": "\(PostgresFailure.reason(error))"])
             }
+            feed.isConnected = false
             attempt += 1
             try? await Task.sleep(for: backoff)
-            backoff = min(backoff * 2, .seconds(5))
+            backoff = min(backoff * 2, .seconds(1))
         }
     }
 

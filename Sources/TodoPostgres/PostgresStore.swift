@@ -45,6 +45,12 @@ public final class PostgresStore: DataStore, SessionRepository {
     public static func open(
         configuration: PostgresStoreConfiguration, clock: any WallClock = SystemWallClock(), timeZone: TimeZone = .current, logger: Logger
     ) async throws -> PostgresStore {
+        do {
+            let probe = try await PostgresConnection.connect(configuration: try configuration.probeConfiguration(), id: 0, logger: logger)
+            try? await probe.close()
+        } catch {
+            throw PostgresFailure.opening(error, url: configuration.redactedURL)
+        }
         let client = PostgresClient(configuration: try configuration.clientConfiguration(), backgroundLogger: logger)
         let store = PostgresStore(client: client, configuration: configuration, clock: clock, timeZone: timeZone, logger: logger)
         store.tasks.withLock { $0.run = Task { await client.run() } }
@@ -103,8 +109,10 @@ public final class PostgresStore: DataStore, SessionRepository {
         guard !tasks.withLock({ $0.closed }) else { throw TodoError.unavailable("the database store is closed") }
         let client = self.client
         let logger = self.logger
+        // While the listener has lost the database, fail fast instead of queueing behind the pool's reconnects.
+        let limit = feed.isConnected ? configuration.requestTimeout : min(configuration.requestTimeout, .seconds(1))
         do {
-            return try await withDeadline(configuration.requestTimeout) {
+            return try await withDeadline(limit) {
                 try await client.withTransaction(logger: logger) { connection in
                     if let user {
                         let name = user.rawValue

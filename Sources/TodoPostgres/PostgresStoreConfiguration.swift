@@ -112,9 +112,9 @@ public struct PostgresStoreConfiguration: Sendable {
         return copy
     }
 
-    /// The PostgresNIO client configuration.
+    /// The TLS settings `sslmode` and `sslrootcert` ask for.
     /// - Throws: `PostgresStoreError` when the CA file cannot be loaded.
-    func clientConfiguration() throws -> PostgresClient.Configuration {
+    func tlsConfiguration() throws -> TLSConfiguration {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch tlsMode {
         case .disable, .allow, .prefer, .require:
@@ -131,6 +131,13 @@ public struct PostgresStoreConfiguration: Sendable {
                 throw PostgresStoreError(message: "cannot load sslrootcert \(rootCertificatePath): \(error)", isTransient: false)
             }
         }
+        return tls
+    }
+
+    /// The PostgresNIO pool configuration.
+    /// - Throws: `PostgresStoreError` when the CA file cannot be loaded.
+    func clientConfiguration() throws -> PostgresClient.Configuration {
+        let tls = try tlsConfiguration()
         let mode: PostgresClient.Configuration.TLS = switch tlsMode {
         case .disable: .disable
         case .allow, .prefer: .prefer(tls)
@@ -141,7 +148,31 @@ public struct PostgresStoreConfiguration: Sendable {
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = connectTimeout
         configuration.options.additionalStartupParameters = [("application_name", applicationName)]
-        if Self.isIPAddress(host) == false { configuration.options.tlsServerName = host }
+        if !Self.isIPAddress(host) { configuration.options.tlsServerName = host }
+        return configuration
+    }
+
+    /// One connection's configuration, for the probe `PostgresStore.open` makes before it starts the pool (the pool
+    /// retries failed connections quietly; the probe reports why the first one failed).
+    func probeConfiguration() throws -> PostgresConnection.Configuration {
+        let mode: PostgresConnection.Configuration.TLS
+        do {
+            mode = switch tlsMode {
+            case .disable: .disable
+            case .allow, .prefer: .prefer(try NIOSSLContext(configuration: try tlsConfiguration()))
+            case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: try tlsConfiguration()))
+            }
+        } catch let error as PostgresStoreError {
+            throw error
+        } catch {
+            throw PostgresStoreError(message: "cannot set up TLS: \(error)", isTransient: false)
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: mode)
+        let (seconds, _) = connectTimeout.components
+        configuration.options.connectTimeout = .seconds(seconds)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        if !Self.isIPAddress(host) { configuration.options.tlsServerName = host }
         return configuration
     }
 

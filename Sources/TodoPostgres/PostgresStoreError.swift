@@ -50,6 +50,7 @@ enum PostgresFailure {
 
     /// Whether `error` means the database could not be reached or went away (retry later).
     static func isUnavailable(_ error: any Error) -> Bool {
+        let error = unwrap(error)
         if error is TimeoutError { return true }
         guard let psql = error as? PSQLError else {
             return error is ChannelError || error is IOError
@@ -65,8 +66,16 @@ enum PostgresFailure {
         }
     }
 
+    /// The error inside a failed transaction: what the body threw, else what BEGIN or COMMIT hit.
+    static func unwrap(_ error: any Error) -> any Error {
+        guard let transaction = error as? PostgresTransactionError else { return error }
+        if let closure = transaction.closureError { return unwrap(closure) }
+        return transaction.beginError ?? transaction.commitError ?? transaction.rollbackError ?? error
+    }
+
     /// The error a repository call reports: `TodoError` as it is, unreachable databases as `TodoError.unavailable`.
     static func map(_ error: any Error) -> any Error {
+        let error = unwrap(error)
         if error is TodoError || error is CancellationError { return error }
         if isUnavailable(error) { return TodoError.unavailable("the database is unreachable (\(reason(error)))") }
         return PostgresStoreError(message: "database error: \(reason(error))", isTransient: false)
@@ -74,6 +83,7 @@ enum PostgresFailure {
 
     /// The error `PostgresStore.open` reports.
     static func opening(_ error: any Error, url: String) -> PostgresStoreError {
+        let error = unwrap(error)
         if let error = error as? PostgresStoreError { return error }
         if let psql = error as? PSQLError, let underlying = psql.underlying, isTLSVerificationFailure(underlying) {
             return PostgresStoreError(
