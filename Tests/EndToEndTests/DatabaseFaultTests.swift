@@ -17,12 +17,14 @@ struct DatabaseFaultTests {
         defer { Task { await model.stop() } }
         try await PGPair.with(llm: model.baseURL) { pair in
             let load = FaultWorkload(pair: pair, tokens: ["A": try await pair.a.token(), "B": try await pair.b.token()])
-            let deadline = ContinuousClock.now + .seconds(100)
-            let workers = Task {
+            let deadline = ContinuousClock.now + .seconds(60)
+            let workersDone = SignalFlag()
+            Task {
                 await withTaskGroup(of: Void.self) { group in
                     for w in 0..<8 { group.addTask { await load.addWorker(w, count: 60, deadline: deadline) } }
                     for c in 0..<4 { group.addTask { await load.chatWorker(c, count: 25) } }
                 }
+                workersDone.set()
             }
             let eventsBefore = try LiveEventStream(port: pair.b.port, headers: ["Authorization": "Bearer \(load.tokens["B"]!)"])
             defer { eventsBefore.close() }
@@ -53,7 +55,11 @@ struct DatabaseFaultTests {
                     + "failures during the pause \(Self.failures(during) - Self.failures(before))")
             }
             load.stopping.set()
-            await workers.value
+            // Every request has its own bound (REST 30-40 s, adds retried until 60 s); the control client has none,
+            // so a request the daemon never answers is reported here instead of hanging the test.
+            let finished = await waitUntil(timeout: .seconds(40), interval: .milliseconds(20)) { workersDone.isSet }
+            let hanging = load.ledger.value.inFlight.map { "\($0.key) for \($0.value.duration(to: .now))" }.sorted()
+            #expect(finished, "requests still unanswered \(hanging.count): \(hanging)")
 
             let ledger = load.ledger.value
             print("fault: " + recoveries.joined(separator: "\nfault: "))

@@ -21,6 +21,8 @@ struct FaultLedger: Sendable {
     var unexpected: [String] = []
     /// The slowest failed request.
     var slowestFailure: Duration = .zero
+    /// Requests sent and not answered yet: what → when sent.
+    var inFlight: [String: ContinuousClock.Instant] = [:]
 }
 
 /// Runs adds (with request ids, retried on the other instance after an error) and ChatKit turns until told to stop.
@@ -29,6 +31,15 @@ struct FaultWorkload: Sendable {
     let tokens: [String: String]
     let ledger = Locked(FaultLedger())
     let stopping = SignalFlag()
+
+    /// Runs `body` as an in-flight request named `what` (so requests that never answer can be reported).
+    func tracked<R>(_ what: String, _ body: () async -> R) async -> R {
+        let key = what + " #" + UUID().uuidString.prefix(6)
+        ledger.update { $0.inFlight[key] = .now }
+        let result = await body()
+        ledger.update { $0.inFlight[key] = nil }
+        return result
+    }
 
     func instance(_ n: Int) -> PGInstance { n % 2 == 0 ? pair.a : pair.b }
 
@@ -41,7 +52,10 @@ struct FaultWorkload: Sendable {
                 let target = instance(w + k + attempt)
                 let useREST = (w / 2 + attempt) % 2 == 0
                 let started = ContinuousClock.now
-                if let id = await tryAdd(title, rid, on: target, rest: useREST, started: started) {
+                let answer = await tracked("\(useREST ? "REST" : "control") add \(rid) on \(target.name)") {
+                    await tryAdd(title, rid, on: target, rest: useREST, started: started)
+                }
+                if let id = answer {
                     ledger.update { $0.acked[rid] = (id, title) }
                     break
                 }
@@ -86,7 +100,7 @@ struct FaultWorkload: Sendable {
             let target = instance(c + k)
             let title = "chat-\(c)-\(k)"
             let started = ContinuousClock.now
-            let outcome = await chatTurn(title, on: target)
+            let outcome = await tracked("ChatKit turn \(title) on \(target.name)") { await chatTurn(title, on: target) }
             switch outcome {
             case .finished(let thread): ledger.update { $0.turns.append((thread, title)) }
             case .clearError(let thread, let kind, let message):

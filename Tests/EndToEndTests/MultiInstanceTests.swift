@@ -125,8 +125,10 @@ struct MultiInstanceTests {
                 return String(format: "n=%d median %.1f ms, max %.1f ms", ms.count, ms[ms.count / 2], ms.last!)
             }
             print("multi: A→B latency /api/events: \(summary(sseLatencies)); control watch: \(summary(watchLatencies))")
-            let bound = Duration.seconds(5)
-            #expect(sseLatencies.allSatisfy { $0 <= bound } && watchLatencies.allSatisfy { $0 <= bound })
+            // The bound is 1 s: the median must meet it; single changes get 5 s for a loaded CI machine.
+            let all = (sseLatencies + watchLatencies).sorted()
+            #expect(all.count == 30 && all[all.count / 2] <= .seconds(1), "median A→B latency over 1 s: \(summary(all))")
+            #expect(all.allSatisfy { $0 <= .seconds(5) }, "a change took over 5 s to reach B: \(summary(all))")
             let withinASecond = (sseLatencies + watchLatencies).filter { $0 <= .seconds(1) }.count
             print("multi: \(withinASecond) of \(sseLatencies.count + watchLatencies.count) changes arrived within 1 s")
         }
