@@ -36,7 +36,7 @@ extension ChatKitServer {
                 try await server.save(message, user: user)
             } catch {
                 server.logger.error("chatkit: could not save a new thread", metadata: ["error": "\(error)"])
-                emit(ChatKitWire.error(code: "stream.error", message: "The message could not be saved.", allowRetry: true))
+                emit(Self.storeErrorEvent(error, otherwise: "The message could not be saved."))
                 return
             }
             emit(ChatKitWire.threadEvent("thread.created", thread: ChatKitWire.thread(id: thread.id, createdAt: thread.createdAt, payload: ChatKitWire.threadPayload(title: nil))))
@@ -93,7 +93,7 @@ extension ChatKitServer {
                 do { try await server.threads.deleteItem(id, threadID: threadID, for: user) } catch let e as TodoError where e.code == .notFound {
                     continue
                 } catch {
-                    emit(ChatKitWire.error(code: "stream.error", message: "Earlier replies could not be removed.", allowRetry: true))
+                    emit(Self.storeErrorEvent(error, otherwise: "Earlier replies could not be removed."))
                     return
                 }
                 emit(ChatKitWire.itemRemoved(id))

@@ -50,7 +50,7 @@ extension ChatKitServer {
         } catch {
             if !Task.isCancelled {
                 logger.warning("chatkit: responder failed", metadata: ["todo.thread.id": "\(input.threadID)", "error": "\(error)"])
-                let outputs = translator.fail(message: "The assistant failed to answer. Please try again.")
+                let outputs = translator.fail(message: Self.storeErrorMessage(error, otherwise: "The assistant failed to answer. Please try again."))
                 _ = try? await perform(outputs, thread: thread, title: &title, user: input.user, emit: emit)
                 return translator
             }
@@ -88,7 +88,7 @@ extension ChatKitServer {
                     try await threads.saveItem(StoredItem(id: id, threadID: thread.id, createdAt: createdAt, payload: payload.text), for: user)
                 } catch {
                     logger.error("chatkit: could not save an item", metadata: ["todo.thread.id": "\(thread.id)", "error": "\(error)"])
-                    emit(ChatKitWire.error(code: "stream.error", message: "The reply could not be saved.", allowRetry: true))
+                    emit(Self.storeErrorEvent(error, otherwise: "The reply could not be saved."))
                     return false
                 }
             case .title(let newTitle):

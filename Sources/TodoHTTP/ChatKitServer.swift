@@ -45,11 +45,11 @@ struct ChatKitServer: Sendable {
         let request = try ChatKitRequest.parse(body)
         switch request {
         case .threadsCreate(let input):
-            return .stream(try await createThread(input: input, user: user, zone: zone))
+            return try await streaming { try await createThread(input: input, user: user, zone: zone) }
         case .addUserMessage(let threadID, let input):
-            return .stream(try await addUserMessage(threadID: threadID, input: input, user: user, zone: zone))
+            return try await streaming { try await addUserMessage(threadID: threadID, input: input, user: user, zone: zone) }
         case .retryAfterItem(let threadID, let itemID):
-            return .stream(try await retry(threadID: threadID, itemID: itemID, user: user, zone: zone))
+            return try await streaming { try await retry(threadID: threadID, itemID: itemID, user: user, zone: zone) }
         case .addClientToolOutput(let threadID, _):
             _ = try await loadThread(threadID, user: user)
             let newest = try await threads.items(threadID: threadID, for: user, page: PageRequest(after: nil, limit: 1, order: .desc))
@@ -105,6 +105,34 @@ struct ChatKitServer: Sendable {
     }
 
     // MARK: Helpers
+
+    /// A streaming request's answer. When the store is unavailable while the request is set up (loading the
+    /// thread, saving the user's message), the client still gets a stream: one in-band `error` event saying so
+    /// (allow_retry), as it would for a failure during the turn. Other setup errors stay HTTP errors.
+    private func streaming(_ setup: () async throws -> ChatKitStream) async throws -> ChatKitOutcome {
+        do {
+            return .stream(try await setup())
+        } catch let error as TodoError where error.code == .unavailable {
+            logger.warning("chatkit: store unavailable; answering with an error event", metadata: ["error": "\(error)"])
+            let event = Self.storeErrorEvent(error, otherwise: "")
+            return .stream(ChatKitStream { emit in emit(event) })
+        }
+    }
+
+    /// The in-band `error` event for a failed store call during a stream: a message that says the store is
+    /// unavailable for `TodoError.unavailable`, else `message`.
+    static func storeErrorEvent(_ error: any Error, otherwise message: String) -> JSONValue {
+        ChatKitWire.error(code: "stream.error", message: storeErrorMessage(error, otherwise: message), allowRetry: true)
+    }
+
+    /// `storeUnavailableMessage` for `TodoError.unavailable`, else `message`.
+    static func storeErrorMessage(_ error: any Error, otherwise message: String) -> String {
+        if let error = error as? TodoError, error.code == .unavailable { return storeUnavailableMessage }
+        return message
+    }
+
+    /// What the chat shows while the data store cannot be reached.
+    static let storeUnavailableMessage = "The task store is unavailable right now, so this could not be saved. Please try again in a moment."
 
     func loadThread(_ id: String, user: UserID) async throws -> StoredThread {
         guard isSafeID(id) else { throw ChatKitError.notFound("thread \(id)") }
