@@ -116,10 +116,13 @@ struct DatabaseFaultTests {
             #expect(titles[turn.title]?.count == 1, "the task of finished turn \(turn.title): \(titles[turn.title]?.count ?? 0) stored")
         }
 
-        // Both serve again, without a restart of their own: adds on both transports, a chat turn, live events.
-        let stream = try LiveEventStream(port: pair.b.port, headers: ["Authorization": "Bearer \(load.tokens["B"]!)"])
-        defer { stream.close() }
-        #expect(await waitUntil(timeout: .seconds(10)) { stream.isConnected })
+        // Both serve again, without a restart of their own: adds on both transports, a chat turn, live events both ways.
+        let streams = [
+            "A": try LiveEventStream(port: pair.a.port, headers: ["Authorization": "Bearer \(load.tokens["A"]!)"]),
+            "B": try LiveEventStream(port: pair.b.port, headers: ["Authorization": "Bearer \(load.tokens["B"]!)"]),
+        ]
+        defer { streams.values.forEach { $0.close() } }
+        #expect(await waitUntil(timeout: .seconds(10)) { streams.values.allSatisfy(\.isConnected) })
         for instance in [pair.a, pair.b] {
             let rest = try await instance.rest("POST", "/api/tasks", token: load.tokens[instance.name]!, body: #"{"title":"after on \#(instance.name)"}"#)
             #expect(rest.status == 201, "REST add on \(instance.name) after the faults: \(rest.status) \(rest.body)")
@@ -128,10 +131,13 @@ struct DatabaseFaultTests {
                 Issue.record("a chat turn on \(instance.name) after the faults did not finish")
             }
         }
-        let seen = await waitUntil(timeout: .seconds(10)) {
-            let titles = stream.frames.compactMap { ($0.json?["task"] as? [String: Any])?["title"] as? String }
-            return titles.contains("after on A") && titles.contains("after via control on A")
+        for (name, other) in [("B", "A"), ("A", "B")] {
+            let stream = streams[name]!
+            let seen = await waitUntil(timeout: .seconds(10)) {
+                let titles = stream.frames.compactMap { ($0.json?["task"] as? [String: Any])?["title"] as? String }
+                return titles.contains("after on \(other)") && titles.contains("after via control on \(other)")
+            }
+            #expect(seen, "\(name)'s event stream (opened after the faults) does not carry \(other)'s changes: \(stream.frames.count) frames")
         }
-        #expect(seen, "B's event stream (opened after the faults) does not carry A's changes: \(stream.frames.count) frames")
     }
 }
