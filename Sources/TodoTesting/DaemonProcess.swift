@@ -22,12 +22,15 @@ public final class DaemonProcess: Sendable {
     ///   - root: a directory that holds `data/` and `todod.sock`.
     ///   - extraArguments: more flags.
     ///   - environment: extra environment entries (for example `NOTIFY_SOCKET`).
-    public init(root: String, extraArguments: [String] = [], environment extra: [String: String] = [:]) throws {
+    ///   - unsetting: names removed from the environment after merging (for example `BETTER_AUTH_SECRET`, so
+    ///     the daemon makes or shares its own secret).
+    public init(root: String, extraArguments: [String] = [], environment extra: [String: String] = [:], unsetting: [String] = []) throws {
         dataDirectory = root + "/data"
         socketPath = root + "/todod.sock"
         var env = DaemonProcess.baseEnvironment()
         env["TODOD_CONTROL_SOCKET"] = socketPath
         env.merge(extra) { _, new in new }
+        for name in unsetting { env[name] = nil }
         environment = env
         child = try ChildProcess(
             try BuildProducts.path(of: "todod"),
