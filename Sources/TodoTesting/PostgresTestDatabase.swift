@@ -31,8 +31,9 @@ public enum PostgresTestDatabase {
 
     /// Creates a new empty database `t_<random>` and returns the admin URL with the database name replaced.
     /// - Throws: `TestingError` when the URL is unset or malformed, or the server refuses.
-    public static func freshURL() async throws -> String {
-        let admin = try AdminURL(try requireURL())
+    /// - Parameter adminURL: another cluster's admin URL (the fault test runs its own); default `TODOD_TEST_DATABASE_URL`.
+    public static func freshURL(adminURL: String? = nil) async throws -> String {
+        let admin = try AdminURL(try adminURL ?? requireURL())
         let name = "t_" + randomSuffix()
         try await withConnection(admin) { connection, logger in
             try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
@@ -52,11 +53,11 @@ public enum PostgresTestDatabase {
 
     /// Drops a database made by `fresh()` or `freshURL()` (connections still open to it are ended).
     /// - Parameter database: its name (`t_…`).
-    public static func drop(_ database: String) async throws {
+    public static func drop(_ database: String, adminURL: String? = nil) async throws {
         guard database.hasPrefix("t_"), database.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
             throw TestingError("refusing to drop \(database): not a test database")
         }
-        let admin = try AdminURL(try requireURL())
+        let admin = try AdminURL(try adminURL ?? requireURL())
         try await withConnection(admin) { connection, logger in
             try await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \"\(database)\" WITH (FORCE)"), logger: logger)
         }

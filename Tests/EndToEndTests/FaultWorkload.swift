@@ -155,10 +155,15 @@ struct FaultWorkload: Sendable {
 
 // MARK: - The scripted model
 
-/// The model calls add_task with the user's text as the title, then says "Added." after the tool result.
+/// The model calls add_task with the user's text as the title, then says "Added." after a successful tool result, or
+/// "Not added: <result>" when the tool reported a failure (the store was unavailable).
 let addTaskModel: ScriptedLLMServer.Script = { request, n in
     let messages = request.messages
-    if messages.last?["role"] as? String == "tool" { return .stream(ScriptedLLM.text(["Added."])) }
+    if messages.last?["role"] as? String == "tool" {
+        let result = messages.last?["content"] as? String ?? ""
+        let failed = result.contains("unavailable") || result.hasPrefix("Error") || result.contains("\"isError\":true")
+        return .stream(ScriptedLLM.text([failed ? "Not added: \(result.prefix(200))" : "Added."]))
+    }
     var text = "untitled"
     if let content = messages.last?["content"] as? String {
         text = content

@@ -28,6 +28,18 @@ struct PGInstance: Sendable {
     ///   - llm: a scripted model's base URL, or nil.
     ///   - ownSecret: true: no `BETTER_AUTH_SECRET`, so the auth secret is shared through the database.
     static func start(_ name: String, root: String, databaseURL: String, llm: String? = nil, ownSecret: Bool = false) async throws -> PGInstance {
+        // A free port can be taken by another process (a test cluster's postmaster) before todod binds it: try again.
+        for attempt in 1... {
+            do {
+                return try await startOnce(name, root: root, databaseURL: databaseURL, llm: llm, ownSecret: ownSecret)
+            } catch where attempt < 3 && "\(error)".contains("EADDRINUSE") {
+                continue
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private static func startOnce(_ name: String, root: String, databaseURL: String, llm: String?, ownSecret: Bool) async throws -> PGInstance {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let port = try freeLoopbackPort()
         var env = ["TODOD_DATABASE_URL": databaseURL]
@@ -70,11 +82,11 @@ struct PGPair: Sendable {
 
     /// Runs `body` with two fresh instances; cleans up whatever happens.
     static func with<R: Sendable>(
-        llm: String? = nil, ownSecret: Bool = false, _ body: (PGPair) async throws -> R
+        llm: String? = nil, ownSecret: Bool = false, adminURL: String? = nil, _ body: (PGPair) async throws -> R
     ) async throws -> R {
         let dir = try TemporaryDirectory(prefix: "todod-multi-")
         defer { dir.remove() }
-        let url = try await PostgresTestDatabase.freshURL()
+        let url = try await PostgresTestDatabase.freshURL(adminURL: adminURL)
         let database = URLComponents(string: url)?.path.split(separator: "/").last.map(String.init) ?? ""
         // Both start at once: migrations under the advisory lock, the shared secret stored by the first.
         let first = Task { try await PGInstance.start("A", root: dir.appending("a"), databaseURL: url, llm: llm, ownSecret: ownSecret) }
@@ -82,7 +94,7 @@ struct PGPair: Sendable {
         let started = (await first.result, await second.result)
         guard case .success(let a) = started.0, case .success(let b) = started.1 else {
             for case .success(let instance) in [started.0, started.1] { _ = await instance.daemon.kill9() }
-            try? await PostgresTestDatabase.drop(database)
+            try? await PostgresTestDatabase.drop(database, adminURL: adminURL)
             if case .failure(let error) = started.0 { throw error }
             if case .failure(let error) = started.1 { throw error }
             throw TestingError("unreachable")
@@ -91,7 +103,7 @@ struct PGPair: Sendable {
         let outcome: Result<R, any Error>
         do { outcome = .success(try await body(pair)) } catch { outcome = .failure(error) }
         await pair.stop()
-        try? await PostgresTestDatabase.drop(database)
+        try? await PostgresTestDatabase.drop(database, adminURL: adminURL)
         return try outcome.get()
     }
 
@@ -106,10 +118,11 @@ struct PGPair: Sendable {
 
 // MARK: - The cluster's control script
 
-/// Runs `$TODOD_TEST_PG_CTL action` (`stop-immediate`, `stop-fast`, `start`) with this process's environment
-/// (it needs `TODOD_PG_STATE`).
-func pgCluster(_ action: String) async throws -> ProcessResult {
-    let environment = ProcessInfo.processInfo.environment
+/// Runs `$TODOD_TEST_PG_CTL action` (`start`, `stop-immediate`, `stop-fast`, `stop`, `env`) for the cluster whose
+/// state file is `state` (default: this process's `TODOD_PG_STATE`, the cluster every PostgreSQL test shares).
+func pgCluster(_ action: String, state: String? = nil) async throws -> ProcessResult {
+    var environment = ProcessInfo.processInfo.environment
+    if let state { environment["TODOD_PG_STATE"] = state }
     guard let ctl = environment["TODOD_TEST_PG_CTL"], !ctl.isEmpty else { throw TestingError("TODOD_TEST_PG_CTL is unset") }
     let result = try await runProcess("/bin/bash", [ctl, action], environment: environment)
     guard result.status == 0 else { throw TestingError("pg-cluster \(action) exited \(result.status): \(result.stderr)") }
@@ -182,4 +195,32 @@ final class Locked<Value: Sendable>: Sendable {
     /// Changes the value under the lock.
     @discardableResult
     func update<R: Sendable>(_ body: (inout Value) -> R) -> R { mutex.withLock { body(&$0) } }
+}
+
+/// A cluster of the test's own (`pg-cluster start` with a private state file): a test that stops PostgreSQL must not
+/// stop the cluster the other PostgreSQL tests run on in parallel.
+struct PrivateCluster: Sendable {
+    let state: String
+    let adminURL: String
+
+    /// Starts a new cluster, runs `body`, and removes the cluster whatever happens.
+    static func with<R: Sendable>(_ body: (PrivateCluster) async throws -> R) async throws -> R {
+        let dir = try TemporaryDirectory(prefix: "todod-pgown-")
+        defer { dir.remove() }
+        let state = dir.appending("cluster.state")
+        _ = try await pgCluster("start", state: state)
+        let outcome: Result<R, any Error>
+        do {
+            let env = try await pgCluster("env", state: state).stdout
+            guard let line = env.split(separator: "\n").first(where: { $0.hasPrefix("export TODOD_TEST_DATABASE_URL=") }) else {
+                throw TestingError("pg-cluster env printed no TODOD_TEST_DATABASE_URL: \(env)")
+            }
+            let url = String(line.dropFirst("export TODOD_TEST_DATABASE_URL=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            outcome = .success(try await body(PrivateCluster(state: state, adminURL: url)))
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = try? await pgCluster("stop", state: state)
+        return try outcome.get()
+    }
 }
