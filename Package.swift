@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "StoreContractTests",
             dependencies: [
-                "TodoStore", "TodoPostgres", "TodoCore", "TodoTesting",
+                "TodoStore", "TodoPostgres", "TodoCore", "TodoTesting", "TodoControl",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

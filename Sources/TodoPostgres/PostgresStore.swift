@@ -109,10 +109,11 @@ public final class PostgresStore: DataStore, SessionRepository {
         guard !tasks.withLock({ $0.closed }) else { throw TodoError.unavailable("the database store is closed") }
         let client = self.client
         let logger = self.logger
-        // While the listener has lost the database, fail fast instead of queueing behind the pool's reconnects.
-        let limit = feed.isConnected ? configuration.requestTimeout : min(configuration.requestTimeout, .seconds(1))
+        // While the listener has lost the database, fail within a second instead of queueing behind the pool's
+        // reconnects (also for requests already waiting when it notices).
+        let feed = self.feed
         do {
-            return try await withDeadline(limit) {
+            return try await withDeadline(configuration.requestTimeout, giveUpAfter: .seconds(1), when: { !feed.isConnected }) {
                 try await client.withTransaction(logger: logger) { connection in
                     // A request that gave up while waiting for this connection must not run (and commit) now.
                     try Task.checkCancellation()
@@ -149,8 +150,12 @@ public final class PostgresStore: DataStore, SessionRepository {
 /// cancelled and abandoned at the deadline rather than awaited: while the server is down, postgres-nio's wait for a
 /// pooled connection does not end on cancellation, and a request must answer anyway. A transaction whose task was
 /// cancelled before it got its connection rolls back at its first statement (see `transaction`), so an abandoned
-/// request never commits later.
-func withDeadline<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
+/// request never commits later. With `when`, it also gives up once `giveUpAfter` has passed and `when()` holds
+/// (checked every 100 ms).
+func withDeadline<Result: Sendable>(
+    _ limit: Duration, giveUpAfter early: Duration = .zero, when giveUp: (@Sendable () -> Bool)? = nil,
+    _ body: @escaping @Sendable () async throws -> Result
+) async throws -> Result {
     let work = Task { try await body() }
     let once = Once()
     return try await withTaskCancellationHandler {
@@ -160,7 +165,13 @@ func withDeadline<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendab
                 if once.claim() { continuation.resume(with: result) }
             }
             Task {
-                try? await Task.sleep(for: limit)
+                let start = ContinuousClock.now
+                while ContinuousClock.now - start < limit {
+                    let elapsed = ContinuousClock.now - start
+                    if let giveUp, elapsed >= early, giveUp() { break }
+                    try? await Task.sleep(for: min(.milliseconds(100), limit - elapsed))
+                    if once.isClaimed { return }
+                }
                 guard once.claim() else { return }
                 work.cancel()
                 let (seconds, attoseconds) = limit.components
@@ -175,6 +186,8 @@ func withDeadline<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendab
 /// True for the first caller only.
 private final class Once: Sendable {
     private let done = Mutex(false)
+
+    var isClaimed: Bool { done.withLock { $0 } }
 
     func claim() -> Bool {
         done.withLock { done in

@@ -40,7 +40,7 @@ public struct PostgresStoreConfiguration: Sendable {
     /// How long one connection attempt may take.
     public var connectTimeout: Duration = .seconds(5)
     /// How long a request waits for a connection or a statement before it fails with `TodoError.unavailable`.
-    public var requestTimeout: Duration = .seconds(5)
+    public var requestTimeout: Duration = .seconds(10)
 
     /// Parses a `postgres://` or `postgresql://` URL.
     /// - Parameter url: the URL (from `--database-url`, `TODOD_DATABASE_URL` or `DATABASE_URL`).

@@ -48,6 +48,9 @@ public enum PostgresTestDatabase {
     public static func fresh() async throws -> PostgresStoreConfiguration {
         var configuration = try PostgresStoreConfiguration.parse(url: try await freshURL())
         configuration.maximumConnections = 4
+        // ~300 tests share two cores in a full run: a request may wait long for one of 4 connections. The
+        // product's 10 s bound is exercised through real todod processes (DatabaseFaultTests), not here.
+        configuration.requestTimeout = .seconds(60)
         return configuration
     }
 

@@ -74,7 +74,8 @@ struct DatabaseFaultTests {
 
             #expect(ledger.unexpected.isEmpty, "failures that are not a clear store error: \(ledger.unexpected.prefix(10))")
             #expect(ledger.gaveUp.isEmpty, "adds never acknowledged: \(ledger.gaveUp)")
-            #expect(ledger.slowestFailure <= .seconds(10), "a failure took \(ledger.slowestFailure): not fast")
+            // Each store call is bounded by 10 s (1 s once todod noticed the loss); a request makes one or two.
+            #expect(ledger.slowestFailure <= .seconds(20), "a failure took \(ledger.slowestFailure): not fast (store calls are bounded by 10 s)")
             #expect(!ledger.clear.isEmpty, "no request met the outage (nothing was tested)")
 
             try await Self.verify(ledger, pair: pair, load: load)

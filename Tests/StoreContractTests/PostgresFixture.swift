@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PostgresNIO
 import TodoPostgres
+import TodoTesting
 
 // MARK: - Direct SQL for the PostgreSQL-specific tests
 
@@ -9,21 +10,12 @@ import TodoPostgres
 /// as the same role todod uses.
 enum PostgresFixture {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
-    static var isConfigured: Bool { environment["TODOD_TEST_DATABASE_URL"].map { !$0.isEmpty } ?? false }
+    static var isConfigured: Bool { PostgresTestDatabase.isConfigured }
     static var hasTLS: Bool { isConfigured && environment["TODOD_TEST_PG_CA"] != nil && environment["TODOD_TEST_PG_WRONG_CA"] != nil }
 
-    static func base() throws -> PostgresStoreConfiguration {
-        try PostgresStoreConfiguration.parse(url: environment["TODOD_TEST_DATABASE_URL"] ?? "")
-    }
-
-    /// A new empty database.
+    /// A new empty database (`PostgresTestDatabase.fresh`).
     static func freshDatabase() async throws -> PostgresStoreConfiguration {
-        let base = try base()
-        let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
-        try await withConnection(base) { connection in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \"\(name)\""), logger: logger)
-        }
-        return base.with(database: String(name))
+        try await PostgresTestDatabase.fresh()
     }
 
     static let logger = Logger(label: "test.pg.fixture")
