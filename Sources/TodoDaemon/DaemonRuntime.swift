@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 public import TodoControl
 
@@ -20,8 +17,8 @@ public final class DaemonRuntime: Sendable {
         public var tokenTTLSeconds: Int
     }
 
-    /// When the daemon started (monotonic seconds).
-    public let startedAt: Double
+    /// When the daemon started (monotonic).
+    public let startedAt: ContinuousClock.Instant
     /// The data directory.
     public let dataDirectory: String
     /// The control listener (`/path` or `fd:N`).
@@ -37,7 +34,7 @@ public final class DaemonRuntime: Sendable {
     private let settingsState: Mutex<Settings>
 
     init(dataDirectory: String, controlListener: String, httpListener: String?, httpBaseURL: String?, access: ControlAccess, settings: Settings) {
-        self.startedAt = Self.monotonicSeconds()
+        self.startedAt = ContinuousClock.now
         self.dataDirectory = dataDirectory
         self.controlListener = controlListener
         self.httpListener = httpListener
@@ -53,11 +50,8 @@ public final class DaemonRuntime: Sendable {
     }
 
     /// Seconds since start.
-    public var uptimeSeconds: Double { Self.monotonicSeconds() - startedAt }
-
-    static func monotonicSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    public var uptimeSeconds: Double {
+        let (seconds, attoseconds) = (ContinuousClock.now - startedAt).components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
