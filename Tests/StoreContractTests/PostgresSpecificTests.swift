@@ -110,7 +110,8 @@ struct PostgresSpecificTests {
             "postgres://\(base.username):\(base.password ?? "")@localhost:\(base.port)/\(base.database)?sslmode=verify-full&sslrootcert=\(ca)"
         }
         let env = ProcessInfo.processInfo.environment
-        let good = try PostgresStoreConfiguration.parse(url: url(env["TODOD_TEST_PG_CA"] ?? ""))
+        var good = try PostgresStoreConfiguration.parse(url: url(env["TODOD_TEST_PG_CA"] ?? ""))
+        good.requestTimeout = .seconds(60)  // a full test run loads both cores; the handshake is what is tested here
         let store = try await PostgresStore.open(configuration: good, logger: Self.logger)
         _ = try await store.addTask(TaskDraft(title: "over TLS"), for: try UserID("alice"), requestID: nil)
         await store.close()
