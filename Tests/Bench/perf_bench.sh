@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# Issue 11 in one run: every figure of "What it must show", against the peers in ../shared, with its goal
+# and met / NOT met printed next to it (figures only; nothing here is a timed assertion).
+#   1. server CPU per ChatKit turn at concurrency 16, message "hello": the real todod (agent in front of
+#      ../shared/peers/fake_llm.py) vs the openai-chatkit reference (../shared/chatkit/reference_server.py
+#      --delay 0, scripted, no model); CPU of the server process alone (chatkit_load.py --watch-pids),
+#      median of --rounds alternating rounds; ratio reference/todod (goal >= 10x)
+#   2. first SSE event p50 at concurrency 1 ("hello"), same two servers (goal >= 10x)
+#   3. first text delta p50 with one tool call ("add buy milk", c1): todod vs the seed peer (the original
+#      design) with a persistent MCP subprocess (goal >= 5x, stretch 15x)
+#   4. group commit vs one fdatasync per write at 16 clients (`todo-bench store`; goal >= 10x)
+#   5. start to READY=1 with an empty store (this script, NOTIFY_SOCKET; goal < 50 ms) and idle RSS (goal
+#      < 30 MB); empty and large (100,000 tasks + 1,000 threads x 100 items; goal < 500 ms) from
+#      `todo-bench startup` when the binary has that subcommand ("not available" otherwise)
+#
+# Usage: Tests/Bench/perf_bench.sh [--quick] [--rounds N] [--json FILE] [--with-legacy]
+#   --quick        fewer turns and rounds (a smoke run of the script itself; figures are noisier)
+#   --json FILE    also write every figure as JSON (for comparing a BEFORE and an AFTER run)
+#   --with-legacy  afterwards also run chatkit_bench.sh (router-only server) and agent_bench.sh (seed peer
+#                  with an MCP subprocess per request)
+# Env: BIN_DIR (default .build/release: todod, todoctl, todo-bench), PEERS_VENV (default /work/venvs/bench/peers;
+#      made with python3 -m venv DIR && DIR/bin/pip install -r ../shared/peers/requirements.txt
+#      -r ../shared/chatkit/requirements.txt), SHARED (default ../shared).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE="$ROOT/Tests/Bench"
+SHARED=${SHARED:-$ROOT/../shared}
+PEERS_VENV=${PEERS_VENV:-/work/venvs/bench/peers}
+PY=$PEERS_VENV/bin/python
+BIN_DIR=${BIN_DIR:-$ROOT/.build/release}
+QUICK=0; ROUNDS=3; JSON_OUT=""; LEGACY=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1; ROUNDS=1; shift ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
+    --json) JSON_OUT="$2"; shift 2 ;;
+    --with-legacy) LEGACY=1; shift ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+if [ "$QUICK" = 1 ]; then C16_TURNS=200; C1_TURNS=50; SEED_TURNS=20; STARTS=3; else C16_TURNS=1000; C1_TURNS=300; SEED_TURNS=100; STARTS=7; fi
+
+for f in "$PY" "$BIN_DIR/todod" "$BIN_DIR/todoctl" "$BIN_DIR/todo-bench"; do
+  [ -x "$f" ] || { echo "perf_bench: missing $f (swift build -c release; peers venv: see the header)" >&2; exit 1; }
+done
+for f in chatkit/reference_server.py peers/fake_llm.py peers/chatkit_load.py peers/seed_peer/app.py; do
+  [ -f "$SHARED/$f" ] || { echo "perf_bench: missing $SHARED/$f" >&2; exit 1; }
+done
+WORK=$(mktemp -d /tmp/todod-perf-bench.XXXXXX)
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+on_exit() { rc=$?; cleanup; [ "$rc" = 0 ] || echo "perf_bench: failed (exit $rc); logs and raw results kept in $WORK" >&2; }
+trap on_exit EXIT
+stop_last() { kill "${PIDS[-1]}" 2>/dev/null || true; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { # url pid log
+  for _ in $(seq 1 300); do
+    curl -s -o /dev/null "$1" && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "perf_bench: nothing answered at $1" >&2; tail -20 "$3" >&2; return 1; }
+load() { # out url token concurrency turns message watch-pids
+  "$PY" "$SHARED/peers/chatkit_load.py" --url "$2" --token "$3" --concurrency "$4" --turns "$5" --warmup 20 \
+    --message "$6" --watch-pids "$7" --out "$WORK/$1.json" > /dev/null
+}
+step() { echo "[$(date -u +%H:%M:%S)] $*"; }
+
+echo "perf_bench: binaries $BIN_DIR, peers $SHARED, python $PY, work $WORK"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+git -C "$ROOT" log -1 --format='commit: %h %s' 2>/dev/null | cut -c1-110 || true
+
+# --- 5a. start to READY (empty store) and idle RSS, on a quiet machine (before anything else runs) ---
+step "start to READY, empty store, $STARTS starts"
+"$PY" "$HERE/perf_ready.py" --todod "$BIN_DIR/todod" --work "$WORK" --starts "$STARTS" > "$WORK/ready.json"
+
+# --- servers: fake model, reference, todod ---
+LLM_PORT=$(free_port)
+"$PY" "$SHARED/peers/fake_llm.py" --port "$LLM_PORT" > "$WORK/fake_llm.log" 2>&1 & PIDS+=($!); LLM_PID=$!
+wait_http "http://127.0.0.1:$LLM_PORT/v1/models" "$LLM_PID" "$WORK/fake_llm.log"
+REF_PORT=$(free_port)
+"$PY" "$SHARED/chatkit/reference_server.py" --port "$REF_PORT" --token bench-token --delay 0 > "$WORK/ref.log" 2>&1 & PIDS+=($!); REF_PID=$!
+HTTP_PORT=$(free_port)
+env -u TODOD_DATABASE_URL -u DATABASE_URL TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model \
+  "$BIN_DIR/todod" --data-dir "$WORK/data" --control-socket "$WORK/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
+  --chat-rate-limit 0 --max-streams-per-user 64 --log-level warning > "$WORK/todod.log" 2>&1 & PIDS+=($!); TODOD_PID=$!
+wait_http "http://127.0.0.1:$HTTP_PORT/healthz" "$TODOD_PID" "$WORK/todod.log"
+wait_http "http://127.0.0.1:$REF_PORT/" "$REF_PID" "$WORK/ref.log"
+TOKEN=$("$BIN_DIR/todoctl" token --socket "$WORK/ctl.sock")
+OURS="http://127.0.0.1:$HTTP_PORT/api/chatkit"; REF="http://127.0.0.1:$REF_PORT/chatkit"
+
+# --- 1. CPU per turn at c16, alternating rounds ---
+for r in $(seq 1 "$ROUNDS"); do
+  step "CPU per turn, c16 'hello', round $r/$ROUNDS ($C16_TURNS turns per side)"
+  load "ref-c16-$r" "$REF" bench-token 16 "$C16_TURNS" hello "$REF_PID"
+  load "todod-c16-$r" "$OURS" "$TOKEN" 16 "$C16_TURNS" hello "$TODOD_PID,$LLM_PID"
+done
+# --- 2. first SSE event at c1 ---
+step "first SSE event, c1 'hello' ($C1_TURNS turns per side)"
+load ref-c1 "$REF" bench-token 1 "$C1_TURNS" hello "$REF_PID"
+load todod-c1 "$OURS" "$TOKEN" 1 "$C1_TURNS" hello "$TODOD_PID,$LLM_PID"
+kill "$REF_PID" 2>/dev/null || true  # (cleanup kills the rest)
+# --- 3. first text delta with one tool call ---
+step "first text delta, c1 'add buy milk': todod ($C1_TURNS turns)"
+load todod-tool "$OURS" "$TOKEN" 1 "$C1_TURNS" "add buy milk" "$TODOD_PID,$LLM_PID"
+awk '/^(VmRSS|Threads):/ {print $1, $2}' "/proc/$TODOD_PID/status" > "$WORK/todod-after-load.txt" || true
+kill "$TODOD_PID" 2>/dev/null || true
+SEED_PORT=$(free_port)
+"$PY" "$SHARED/peers/seed_peer/app.py" --port "$SEED_PORT" --token bench-token --db "$WORK/seed.db" \
+  --llm-base-url "http://127.0.0.1:$LLM_PORT/v1" --mcp-persistent > "$WORK/seed.log" 2>&1 & PIDS+=($!); SEED_PID=$!
+wait_http "http://127.0.0.1:$SEED_PORT/" "$SEED_PID" "$WORK/seed.log"
+step "first text delta, c1 'add buy milk': seed peer, persistent MCP ($SEED_TURNS turns)"
+load seed-tool "http://127.0.0.1:$SEED_PORT/api/chatkit" bench-token 1 "$SEED_TURNS" "add buy milk" "$SEED_PID"
+cleanup; PIDS=()
+
+# --- 4. group commit ---
+step "todo-bench store"
+QFLAG=(); [ "$QUICK" = 1 ] && QFLAG=(--quick)
+"$BIN_DIR/todo-bench" store "${QFLAG[@]}" --dir "$WORK/store-bench" > "$WORK/store.txt" 2>&1 || echo "exit $?" >> "$WORK/store.txt"
+# --- 5b. start to READY empty and large (the startup subcommand, when this binary has it) ---
+step "todo-bench startup"
+set +e
+"$BIN_DIR/todo-bench" startup "${QFLAG[@]}" --dir "$WORK/startup-bench" > "$WORK/startup.txt" 2> "$WORK/startup.err"
+echo $? > "$WORK/startup.rc"
+set -e
+
+echo
+"$PY" "$HERE/perf_report.py" --work "$WORK" --rounds "$ROUNDS" --todod-pid "$TODOD_PID" --llm-pid "$LLM_PID" \
+  --ref-pid "$REF_PID" --seed-pid "$SEED_PID" ${JSON_OUT:+--json "$JSON_OUT"}
+
+if [ "$LEGACY" = 1 ]; then
+  echo; step "Tests/Bench/chatkit_bench.sh (router-only server vs reference, 'add buy milk')"
+  TODO_BENCH_BIN="$BIN_DIR/todo-bench" "$HERE/chatkit_bench.sh" --python "$PY" --shared "$SHARED" || echo "chatkit_bench.sh failed: $?"
+  echo; step "Tests/Bench/agent_bench.sh (seed peer with an MCP subprocess per request too)"
+  TODOD_BIN="$BIN_DIR/todod" TODOCTL_BIN="$BIN_DIR/todoctl" PEERS_VENV="$PEERS_VENV" PEERS_DIR="$SHARED/peers" \
+    "$HERE/agent_bench.sh" || echo "agent_bench.sh failed: $?"
+fi
+rm -rf "$WORK"
