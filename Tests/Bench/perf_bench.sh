@@ -125,6 +125,7 @@ echo $? > "$WORK/startup.rc"
 set -e
 
 echo
+echo "load average at the end of the measurements: $(cut -d" " -f1-3 /proc/loadavg) (other processes share the 2 cores: figures are noisy)"
 "$PY" "$HERE/perf_report.py" --work "$WORK" --rounds "$ROUNDS" --todod-pid "$TODOD_PID" --llm-pid "$LLM_PID" \
   --ref-pid "$REF_PID" --seed-pid "$SEED_PID" ${JSON_OUT:+--json "$JSON_OUT"}
 
