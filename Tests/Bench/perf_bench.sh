@@ -4,7 +4,7 @@
 #   1. server CPU per ChatKit turn at concurrency 16, message "hello": the real todod (agent in front of
 #      ../shared/peers/fake_llm.py) vs the openai-chatkit reference (../shared/chatkit/reference_server.py
 #      --delay 0, scripted, no model); CPU of the server process alone (chatkit_load.py --watch-pids),
-#      median of --rounds alternating rounds; ratio reference/todod (goal >= 10x)
+#      ratio reference/todod (goal >= 10x)
 #   2. first SSE event p50 at concurrency 1 ("hello"), same two servers (goal >= 10x)
 #   3. first text delta p50 with one tool call ("add buy milk", c1): todod vs the seed peer (the original
 #      design) with a persistent MCP subprocess (goal >= 5x, stretch 15x)
@@ -12,10 +12,13 @@
 #   5. start to READY=1 with an empty store (this script, NOTIFY_SOCKET; goal < 50 ms) and idle RSS (goal
 #      < 30 MB); empty and large (100,000 tasks + 1,000 threads x 100 items; goal < 500 ms) from
 #      `todo-bench startup` when the binary has that subcommand ("not available" otherwise)
+# Figures 1-3 run in --rounds rounds (todod and its peer back to back in each); each side's figure is the
+# median over the rounds and the ratio the median of the per-round ratios (the shared cores are noisy).
 #
-# Usage: Tests/Bench/perf_bench.sh [--quick] [--rounds N] [--json FILE] [--with-legacy]
+# Usage: Tests/Bench/perf_bench.sh [--quick] [--rounds N] [--json FILE] [--compare FILE] [--with-legacy]
 #   --quick        fewer turns and rounds (a smoke run of the script itself; figures are noisier)
 #   --json FILE    also write every figure as JSON (for comparing a BEFORE and an AFTER run)
+#   --compare FILE a --json file of an earlier run: its figures are printed next to this run's
 #   --with-legacy  afterwards also run chatkit_bench.sh (router-only server) and agent_bench.sh (seed peer
 #                  with an MCP subprocess per request)
 # Env: BIN_DIR (default .build/release: todod, todoctl, todo-bench), PEERS_VENV (default /work/venvs/bench/peers;
@@ -28,17 +31,18 @@ SHARED=${SHARED:-$ROOT/../shared}
 PEERS_VENV=${PEERS_VENV:-/work/venvs/bench/peers}
 PY=$PEERS_VENV/bin/python
 BIN_DIR=${BIN_DIR:-$ROOT/.build/release}
-QUICK=0; ROUNDS=3; JSON_OUT=""; LEGACY=0
+QUICK=0; ROUNDS=3; JSON_OUT=""; COMPARE=""; LEGACY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; ROUNDS=1; shift ;;
     --rounds) ROUNDS="$2"; shift 2 ;;
     --json) JSON_OUT="$2"; shift 2 ;;
+    --compare) COMPARE="$2"; shift 2 ;;
     --with-legacy) LEGACY=1; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-if [ "$QUICK" = 1 ]; then C16_TURNS=200; C1_TURNS=50; SEED_TURNS=20; STARTS=3; else C16_TURNS=1000; C1_TURNS=300; SEED_TURNS=100; STARTS=7; fi
+if [ "$QUICK" = 1 ]; then C16_TURNS=200; C1_TURNS=50; SEED_TURNS=20; STARTS=3; else C16_TURNS=1000; C1_TURNS=200; SEED_TURNS=60; STARTS=7; fi
 
 for f in "$PY" "$BIN_DIR/todod" "$BIN_DIR/todoctl" "$BIN_DIR/todo-bench"; do
   [ -x "$f" ] || { echo "perf_bench: missing $f (swift build -c release; peers venv: see the header)" >&2; exit 1; }
@@ -74,43 +78,38 @@ git -C "$ROOT" log -1 --format='commit: %h %s' 2>/dev/null | cut -c1-110 || true
 step "start to READY, empty store, $STARTS starts"
 "$PY" "$HERE/perf_ready.py" --todod "$BIN_DIR/todod" --work "$WORK" --starts "$STARTS" > "$WORK/ready.json"
 
-# --- servers: fake model, reference, todod ---
+# --- servers: fake model, reference, todod, seed peer (all up at once; idle ones cost nothing) ---
 LLM_PORT=$(free_port)
 "$PY" "$SHARED/peers/fake_llm.py" --port "$LLM_PORT" > "$WORK/fake_llm.log" 2>&1 & PIDS+=($!); LLM_PID=$!
 wait_http "http://127.0.0.1:$LLM_PORT/v1/models" "$LLM_PID" "$WORK/fake_llm.log"
 REF_PORT=$(free_port)
 "$PY" "$SHARED/chatkit/reference_server.py" --port "$REF_PORT" --token bench-token --delay 0 > "$WORK/ref.log" 2>&1 & PIDS+=($!); REF_PID=$!
+SEED_PORT=$(free_port)
+"$PY" "$SHARED/peers/seed_peer/app.py" --port "$SEED_PORT" --token bench-token --db "$WORK/seed.db" \
+  --llm-base-url "http://127.0.0.1:$LLM_PORT/v1" --mcp-persistent > "$WORK/seed.log" 2>&1 & PIDS+=($!); SEED_PID=$!
 HTTP_PORT=$(free_port)
 env -u TODOD_DATABASE_URL -u DATABASE_URL TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model \
   "$BIN_DIR/todod" --data-dir "$WORK/data" --control-socket "$WORK/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
   --chat-rate-limit 0 --max-streams-per-user 64 --log-level warning > "$WORK/todod.log" 2>&1 & PIDS+=($!); TODOD_PID=$!
 wait_http "http://127.0.0.1:$HTTP_PORT/healthz" "$TODOD_PID" "$WORK/todod.log"
 wait_http "http://127.0.0.1:$REF_PORT/" "$REF_PID" "$WORK/ref.log"
+wait_http "http://127.0.0.1:$SEED_PORT/" "$SEED_PID" "$WORK/seed.log"
 TOKEN=$("$BIN_DIR/todoctl" token --socket "$WORK/ctl.sock")
-OURS="http://127.0.0.1:$HTTP_PORT/api/chatkit"; REF="http://127.0.0.1:$REF_PORT/chatkit"
+OURS="http://127.0.0.1:$HTTP_PORT/api/chatkit"; REF="http://127.0.0.1:$REF_PORT/chatkit"; SEED="http://127.0.0.1:$SEED_PORT/api/chatkit"
 
-# --- 1. CPU per turn at c16, alternating rounds ---
+# --- 1-3. rounds; within a round todod and its peer run back to back, so both see the same background load ---
 for r in $(seq 1 "$ROUNDS"); do
-  step "CPU per turn, c16 'hello', round $r/$ROUNDS ($C16_TURNS turns per side)"
+  step "round $r/$ROUNDS: CPU per turn, c16 'hello' ($C16_TURNS turns per side)"
   load "ref-c16-$r" "$REF" bench-token 16 "$C16_TURNS" hello "$REF_PID"
   load "todod-c16-$r" "$OURS" "$TOKEN" 16 "$C16_TURNS" hello "$TODOD_PID,$LLM_PID"
+  step "round $r/$ROUNDS: first SSE event, c1 'hello' ($C1_TURNS turns per side)"
+  load "ref-c1-$r" "$REF" bench-token 1 "$C1_TURNS" hello "$REF_PID"
+  load "todod-c1-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" hello "$TODOD_PID,$LLM_PID"
+  step "round $r/$ROUNDS: first text delta, c1 'add buy milk' (todod $C1_TURNS turns, seed peer $SEED_TURNS)"
+  load "todod-tool-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" "add buy milk" "$TODOD_PID,$LLM_PID"
+  load "seed-tool-$r" "$SEED" bench-token 1 "$SEED_TURNS" "add buy milk" "$SEED_PID"
 done
-# --- 2. first SSE event at c1 ---
-step "first SSE event, c1 'hello' ($C1_TURNS turns per side)"
-load ref-c1 "$REF" bench-token 1 "$C1_TURNS" hello "$REF_PID"
-load todod-c1 "$OURS" "$TOKEN" 1 "$C1_TURNS" hello "$TODOD_PID,$LLM_PID"
-kill "$REF_PID" 2>/dev/null || true  # (cleanup kills the rest)
-# --- 3. first text delta with one tool call ---
-step "first text delta, c1 'add buy milk': todod ($C1_TURNS turns)"
-load todod-tool "$OURS" "$TOKEN" 1 "$C1_TURNS" "add buy milk" "$TODOD_PID,$LLM_PID"
 awk '/^(VmRSS|Threads):/ {print $1, $2}' "/proc/$TODOD_PID/status" > "$WORK/todod-after-load.txt" || true
-kill "$TODOD_PID" 2>/dev/null || true
-SEED_PORT=$(free_port)
-"$PY" "$SHARED/peers/seed_peer/app.py" --port "$SEED_PORT" --token bench-token --db "$WORK/seed.db" \
-  --llm-base-url "http://127.0.0.1:$LLM_PORT/v1" --mcp-persistent > "$WORK/seed.log" 2>&1 & PIDS+=($!); SEED_PID=$!
-wait_http "http://127.0.0.1:$SEED_PORT/" "$SEED_PID" "$WORK/seed.log"
-step "first text delta, c1 'add buy milk': seed peer, persistent MCP ($SEED_TURNS turns)"
-load seed-tool "http://127.0.0.1:$SEED_PORT/api/chatkit" bench-token 1 "$SEED_TURNS" "add buy milk" "$SEED_PID"
 cleanup; PIDS=()
 
 # --- 4. group commit ---
@@ -127,7 +126,7 @@ set -e
 echo
 echo "load average at the end of the measurements: $(cut -d" " -f1-3 /proc/loadavg) (other processes share the 2 cores: figures are noisy)"
 "$PY" "$HERE/perf_report.py" --work "$WORK" --rounds "$ROUNDS" --todod-pid "$TODOD_PID" --llm-pid "$LLM_PID" \
-  --ref-pid "$REF_PID" --seed-pid "$SEED_PID" ${JSON_OUT:+--json "$JSON_OUT"}
+  --ref-pid "$REF_PID" --seed-pid "$SEED_PID" ${JSON_OUT:+--json "$JSON_OUT"} ${COMPARE:+--compare "$COMPARE"}
 
 if [ "$LEGACY" = 1 ]; then
   echo; step "Tests/Bench/chatkit_bench.sh (router-only server vs reference, 'add buy milk')"

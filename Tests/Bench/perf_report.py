@@ -101,6 +101,21 @@ def fmt(x: float | None, digits: int = 2) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def rounds_of(work: str, name: str, rounds: int) -> list[dict | None]:
+    return [load(work, f"{name}-{r}") for r in range(1, rounds + 1)]
+
+
+def paired(ours: list[float | None], peer: list[float | None]) -> dict:
+    """Median of each side over the rounds and the median (and range) of the per-round ratios peer/ours."""
+    o = [x for x in ours if x is not None]
+    p = [x for x in peer if x is not None]
+    ratios = sorted(b / a for a, b in zip(ours, peer) if a and b)
+    return {"todod": statistics.median(o) if o else None, "peer": statistics.median(p) if p else None,
+            "ratio": statistics.median(ratios) if ratios else None,
+            "ratio_range": [round(ratios[0], 2), round(ratios[-1], 2)] if ratios else None,
+            "todod_rounds": o, "peer_rounds": p}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -108,86 +123,101 @@ def main() -> None:
     for name in ("todod", "llm", "ref", "seed"):
         ap.add_argument(f"--{name}-pid", type=int, required=True)
     ap.add_argument("--json", default=None)
+    ap.add_argument("--compare", default=None, help="a --json file of an earlier run")
     a = ap.parse_args()
-    w = a.work
-    rows: list[tuple[str, str, str, str, str, str]] = []
+    w, n = a.work, a.rounds
+    before = {}
+    if a.compare:
+        try:
+            before = json.load(open(a.compare))
+        except (OSError, ValueError) as e:
+            print(f"(--compare {a.compare}: {e})")
+    rows: list[tuple] = []  # (key, label, todod, peer, ratio, goal, verdict)
     figures: dict = {}
 
-    # 1. CPU per turn at c16 (median over rounds of each side)
-    ours_rounds = [load(w, f"todod-c16-{r}") for r in range(1, a.rounds + 1)]
-    ref_rounds = [load(w, f"ref-c16-{r}") for r in range(1, a.rounds + 1)]
-    ours_cpu = [c for c in (cpu_ms(x, a.todod_pid) for x in ours_rounds) if c is not None]
-    ref_cpu = [c for c in (cpu_ms(x, a.ref_pid) for x in ref_rounds) if c is not None]
-    oc = statistics.median(ours_cpu) if ours_cpu else None
-    rc = statistics.median(ref_cpu) if ref_cpu else None
-    ratio = rc / oc if oc and rc else None
-    rows.append(("server CPU per turn, c16 'hello' (ms)", fmt(oc, 3), f"{fmt(rc, 3)} reference", fmt(ratio, 1) + "x", ">= 10x", verdict(None if ratio is None else ratio >= 10)))
-    figures["cpu_per_turn_c16_ms"] = {"todod": oc, "reference": rc, "ratio": ratio, "todod_rounds": ours_cpu, "reference_rounds": ref_cpu}
+    def ratio_row(key: str, label: str, fig: dict, peer_name: str, digits: int, goal: float, stretch: float | None = None):
+        figures[key] = fig
+        r = fig["ratio"]
+        v = verdict(None if r is None else r >= goal)
+        if stretch and r is not None and r >= goal:
+            v += f", stretch {stretch:.0f}x {verdict(r >= stretch)}"
+        span = f" ({fig['ratio_range'][0]:.1f}-{fig['ratio_range'][1]:.1f})" if fig["ratio_range"] and n > 1 else ""
+        rows.append((key, label, fmt(fig["todod"], digits), f"{fmt(fig['peer'], digits)} {peer_name}", (fmt(r, 1) + "x" + span if r is not None else "n/a"), f">= {goal:.0f}x", v))
 
+    # 1. CPU per turn at c16
+    oc16, rc16 = rounds_of(w, "todod-c16", n), rounds_of(w, "ref-c16", n)
+    ratio_row("cpu_per_turn_c16_ms", "server CPU per turn, c16 'hello' (ms)",
+              paired([cpu_ms(x, a.todod_pid) for x in oc16], [cpu_ms(x, a.ref_pid) for x in rc16]), "reference", 3, 10)
     # 2. first SSE event p50 at c1
-    o1, r1 = load(w, "todod-c1"), load(w, "ref-c1")
-    oe, re_ = p50(o1, "first_event"), p50(r1, "first_event")
-    ratio = re_ / oe if oe and re_ else None
-    rows.append(("first SSE event p50, c1 'hello' (ms)", fmt(oe), f"{fmt(re_)} reference", fmt(ratio, 1) + "x", ">= 10x", verdict(None if ratio is None else ratio >= 10)))
-    figures["first_event_p50_c1_ms"] = {"todod": oe, "reference": re_, "ratio": ratio}
-
+    oc1, rc1 = rounds_of(w, "todod-c1", n), rounds_of(w, "ref-c1", n)
+    ratio_row("first_event_p50_c1_ms", "first SSE event p50, c1 'hello' (ms)",
+              paired([p50(x, "first_event") for x in oc1], [p50(x, "first_event") for x in rc1]), "reference", 2, 10)
     # 3. first text delta with one tool call
-    ot, st = load(w, "todod-tool"), load(w, "seed-tool")
-    od, sd = p50(ot, "first_delta"), p50(st, "first_delta")
-    ratio = sd / od if od and sd else None
-    goal = verdict(None if ratio is None else ratio >= 5) + ("" if ratio is None or ratio < 5 else f", stretch 15x {verdict(ratio >= 15)}")
-    rows.append(("first text delta p50, 1 tool call (ms)", fmt(od), f"{fmt(sd)} seed, persistent MCP", fmt(ratio, 1) + "x", ">= 5x", goal))
-    figures["first_delta_tool_p50_c1_ms"] = {"todod": od, "seed_persistent_mcp": sd, "ratio": ratio}
-
+    otl, stl = rounds_of(w, "todod-tool", n), rounds_of(w, "seed-tool", n)
+    ratio_row("first_delta_tool_p50_c1_ms", "first text delta p50, 1 tool call (ms)",
+              paired([p50(x, "first_delta") for x in otl], [p50(x, "first_delta") for x in stl]), "seed, persist. MCP", 2, 5, 15)
     # 4. group commit
     store_text = text(w, "store.txt")
     gc, gc_source = group_commit(store_text)
-    rows.append(("group commit vs 1 fdatasync/write, 16 cl.", "", "todo-bench store", fmt(gc, 1) + "x", ">= 10x", verdict(None if gc is None else gc >= 10)))
-    figures["group_commit_ratio_16"] = gc
-
+    figures["group_commit_ratio_16"] = {"todod": None, "peer": None, "ratio": gc}
+    rows.append(("group_commit_ratio_16", "group commit vs 1 fdatasync/write, 16 clients", "", "todo-bench store", fmt(gc, 1) + "x" if gc is not None else "n/a", ">= 10x",
+                 verdict(None if gc is None else gc >= 10)))
     # 5. start to READY and idle RSS
     ready = load(w, "ready") or {}
+    own, rss = ready.get("ready_ms", {}).get("p50"), ready.get("idle_rss_mb")
+    figures["ready_empty_ms"] = {"todod": own, "peer": None, "ratio": None, "detail": ready}
+    rows.append(("ready_empty_ms", "start to READY, empty store (ms)", fmt(own, 1), "perf_ready.py", "", "< 50 ms", verdict(None if own is None else own < 50)))
+    figures["idle_rss_empty_mb"] = {"todod": rss, "peer": None, "ratio": None}
+    rows.append(("idle_rss_empty_mb", "idle RSS, empty store (MB)", fmt(rss, 1), "perf_ready.py", "", "< 30 MB", verdict(None if rss is None else rss < 30)))
     cases, why = startup(w)
-    own = ready.get("ready_ms", {}).get("p50")
-    rows.append(("start to READY, empty store (ms)", fmt(own, 1), "perf_ready.py", "", "< 50 ms", verdict(None if own is None else own < 50)))
-    rss = ready.get("idle_rss_mb")
-    rows.append(("idle RSS, empty store (MB)", fmt(rss, 1), "perf_ready.py", "", "< 30 MB", verdict(None if rss is None else rss < 30)))
     for key, goal_ms in (("empty", 50.0), ("large", 500.0)):
         c = cases.get(key)
-        label = f"start to READY, {c['label'] if c else ('100k tasks + 1000x100 items' if key == 'large' else 'empty store')} (ms)"
         if c:
-            rows.append((label, fmt(c["p50"], 1), "todo-bench startup", "", f"< {goal_ms:.0f} ms", verdict(c["p50"] < goal_ms)))
+            figures[f"startup_ready_{key}_ms"] = {"todod": c["p50"], "peer": None, "ratio": None, "detail": c}
+            rows.append((f"startup_ready_{key}_ms", f"start to READY, {c['label']} (ms)", fmt(c["p50"], 1), "todo-bench startup", "",
+                         f"< {goal_ms:.0f} ms", verdict(c["p50"] < goal_ms)))
             if c.get("rss") is not None:
-                rows.append((f"idle RSS, {c['label']} (MB)", fmt(c["rss"], 1), "todo-bench startup", "", "< 30 MB", verdict(c["rss"] < 30)))
+                figures[f"startup_idle_rss_{key}_mb"] = {"todod": c["rss"], "peer": None, "ratio": None}
+                rows.append((f"startup_idle_rss_{key}_mb", f"idle RSS, {c['label']} (MB)", fmt(c["rss"], 1), "todo-bench startup", "",
+                             "< 30 MB", verdict(c["rss"] < 30)))
         elif key == "large":
-            rows.append((label, why, "", "", f"< {goal_ms:.0f} ms", "?"))
-    figures["ready"] = {"perf_ready": ready, "todo_bench_startup": cases or why}
+            figures["startup_ready_large_ms"] = {"todod": None, "peer": None, "ratio": None, "detail": why}
+            rows.append(("startup_ready_large_ms", "start to READY, 100k tasks + 1000x100 items (ms)", why, "", "", f"< {goal_ms:.0f} ms", "?"))
 
-    widths = [52, 10, 28, 8, 9]
-    head = ("figure", "todod", "peer / source", "ratio", "goal", "")
-    print("=== issue 11: what it must show ===")
-    print("".join(h.ljust(wd) for h, wd in zip(head, widths + [0])))
-    for row in rows:
-        if row[1].startswith("not available"):
-            print(row[0].ljust(widths[0]) + row[1] + f" (goal {row[4]})")
+    widths = [49, 9, 27, 18, 9, 9]
+    print(f"=== issue 11: what it must show ({n} round{'s' if n > 1 else ''}; ratio: median of the per-round ratios (range)) ===")
+    head = ("figure", "todod", "peer / source", "ratio", "goal", "", "before (todod, ratio)" if before else "")
+    print("".join(h.ljust(wd) for h, wd in zip(head, widths + [0])).rstrip())
+    for key, *cols in rows:
+        if cols[1].startswith("not available"):
+            print(cols[0].ljust(widths[0]) + cols[1] + f" (goal {cols[4]})")
             continue
-        print("".join(str(c).ljust(wd) for c, wd in zip(row, widths + [0])))
+        was = ""
+        if before.get(key):
+            b = before[key] if isinstance(before[key], dict) else {"ratio": before[key]}
+            was = ", ".join(x for x in (fmt(b.get("todod")) if b.get("todod") is not None else "",
+                                        (fmt(b.get("ratio"), 1) + "x") if b.get("ratio") is not None else "") if x) or "n/a"
+        print(("".join(str(c).ljust(wd) for c, wd in zip(cols, widths)) + was).rstrip())
 
     print("\n--- details ---")
     print("CPU per turn (ms, server process only; todod's agent calls fake_llm.py, whose CPU is listed apart):")
-    for r, (o, f) in enumerate(zip(ours_rounds, ref_rounds), 1):
+    for r, (o, f) in enumerate(zip(oc16, rc16), 1):
         if o and f:
             print(f"  round {r}: todod {fmt(cpu_ms(o, a.todod_pid), 3)} ({o['turns_per_s']} turns/s, fake model {fmt(cpu_ms(o, a.llm_pid), 3)} ms/turn, "
                   f"load driver {o['client_cpu_ms_per_turn']} ms/turn{'; ' + problems(o) if problems(o) else ''}); "
                   f"reference {fmt(cpu_ms(f, a.ref_pid), 3)} ({f['turns_per_s']} turns/s{'; ' + problems(f) if problems(f) else ''})")
-    for name, res in (("todod c1 'hello'", o1), ("reference c1 'hello'", r1), ("todod c1 'add buy milk'", ot), ("seed persistent MCP c1 'add buy milk'", st)):
-        if res:
-            lat = res["latency_ms"]
-            print(f"  {name}: {res['turns_ok']} ok, first event p50 {lat['first_event'].get('p50')} p99 {lat['first_event'].get('p99')} ms, "
-                  f"first delta p50 {lat['first_delta'].get('p50')} p99 {lat['first_delta'].get('p99')} ms, end p50 {lat['end'].get('p50')} ms, "
-                  f"{res['turns_per_s']} turns/s{'; ' + problems(res) if problems(res) else ''}")
         else:
-            print(f"  {name}: no result")
+            print(f"  round {r}: no result")
+    for name, runs in (("todod c1 'hello'", oc1), ("reference c1 'hello'", rc1), ("todod c1 'add buy milk'", otl),
+                       ("seed persistent MCP c1 'add buy milk'", stl)):
+        for r, res in enumerate(runs, 1):
+            if res:
+                lat = res["latency_ms"]
+                print(f"  {name}, round {r}: {res['turns_ok']} ok, first event p50 {lat['first_event'].get('p50')} p99 {lat['first_event'].get('p99')} ms, "
+                      f"first delta p50 {lat['first_delta'].get('p50')} p99 {lat['first_delta'].get('p99')} ms, end p50 {lat['end'].get('p50')} ms, "
+                      f"{res['turns_per_s']} turns/s{'; ' + problems(res) if problems(res) else ''}")
+            else:
+                print(f"  {name}, round {r}: no result")
     after = text(w, "todod-after-load.txt").split()
     if ready:
         print(f"  perf_ready.py: {ready.get('starts')} starts, READY p50 {ready['ready_ms']['p50']} ms "
