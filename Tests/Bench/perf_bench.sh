@@ -12,6 +12,7 @@
 #   5. start to READY=1 with an empty store (this script, NOTIFY_SOCKET; goal < 50 ms) and idle RSS (goal
 #      < 30 MB); empty and large (100,000 tasks + 1,000 threads x 100 items; goal < 500 ms) from
 #      `todo-bench startup` when the binary has that subcommand ("not available" otherwise)
+#   and, when todod serves GET /metrics, its store appends and fdatasyncs per turn (from the counters' deltas)
 # Figures 1-3 run in --rounds rounds (todod and its peer back to back in each); each side's figure is the
 # median over the rounds and the ratio the median of the per-round ratios (the shared cores are noisy).
 #
@@ -68,6 +69,10 @@ load() { # out url token concurrency turns message watch-pids
   "$PY" "$SHARED/peers/chatkit_load.py" --url "$2" --token "$3" --concurrency "$4" --turns "$5" --warmup 20 \
     --message "$6" --watch-pids "$7" --out "$WORK/$1.json" > /dev/null
 }
+scrape() { # name: todod's GET /metrics (when this build has it) before/after a load, for writes per turn
+  curl -s -f -o "$WORK/metrics-$1.txt" "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null || rm -f "$WORK/metrics-$1.txt"
+}
+load_todod() { scrape "$1.pre"; load "$@"; scrape "$1.post"; }
 step() { echo "[$(date -u +%H:%M:%S)] $*"; }
 
 echo "perf_bench: binaries $BIN_DIR, peers $SHARED, python $PY, work $WORK"
@@ -101,12 +106,12 @@ OURS="http://127.0.0.1:$HTTP_PORT/api/chatkit"; REF="http://127.0.0.1:$REF_PORT/
 for r in $(seq 1 "$ROUNDS"); do
   step "round $r/$ROUNDS: CPU per turn, c16 'hello' ($C16_TURNS turns per side)"
   load "ref-c16-$r" "$REF" bench-token 16 "$C16_TURNS" hello "$REF_PID"
-  load "todod-c16-$r" "$OURS" "$TOKEN" 16 "$C16_TURNS" hello "$TODOD_PID,$LLM_PID"
+  load_todod "todod-c16-$r" "$OURS" "$TOKEN" 16 "$C16_TURNS" hello "$TODOD_PID,$LLM_PID"
   step "round $r/$ROUNDS: first SSE event, c1 'hello' ($C1_TURNS turns per side)"
   load "ref-c1-$r" "$REF" bench-token 1 "$C1_TURNS" hello "$REF_PID"
-  load "todod-c1-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" hello "$TODOD_PID,$LLM_PID"
+  load_todod "todod-c1-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" hello "$TODOD_PID,$LLM_PID"
   step "round $r/$ROUNDS: first text delta, c1 'add buy milk' (todod $C1_TURNS turns, seed peer $SEED_TURNS)"
-  load "todod-tool-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" "add buy milk" "$TODOD_PID,$LLM_PID"
+  load_todod "todod-tool-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" "add buy milk" "$TODOD_PID,$LLM_PID"
   load "seed-tool-$r" "$SEED" bench-token 1 "$SEED_TURNS" "add buy milk" "$SEED_PID"
 done
 awk '/^(VmRSS|Threads):/ {print $1, $2}' "/proc/$TODOD_PID/status" > "$WORK/todod-after-load.txt" || true

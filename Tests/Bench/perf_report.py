@@ -93,6 +93,49 @@ def startup(work: str) -> tuple[dict, str]:
     return cases, ("" if cases else "not available: no READY figures in todo-bench startup's output")
 
 
+WRITE_METRICS = {  # figure: metric names tried in order (samples of every label set are summed)
+    "turns": ("todod_chatkit_turns_total",),
+    "appends": ("todod_store_appends_total",),
+    "fdatasyncs": ("todod_store_fdatasync_seconds_count", "todod_store_batches_total"),
+}
+
+
+def metric_sum(text_: str, name: str) -> float | None:
+    """Sum of the samples of `name` in a Prometheus text exposition (None when absent)."""
+    total, seen = 0.0, False
+    for line in text_.splitlines():
+        if line.startswith(name) and line[len(name):len(name) + 1] in (" ", "{"):
+            try:
+                total += float(line.rsplit(None, 1)[-1])
+                seen = True
+            except ValueError:
+                pass
+    return total if seen else None
+
+
+def writes_per_turn(work: str, name: str, rounds: int) -> dict | None:
+    """Store appends and fdatasyncs per turn over the rounds of one load, from todod's /metrics deltas."""
+    totals = {k: 0.0 for k in WRITE_METRICS}
+    found = False
+    for r in range(1, rounds + 1):
+        pre, post = text(work, f"metrics-{name}-{r}.pre.txt"), text(work, f"metrics-{name}-{r}.post.txt")
+        if not pre or not post:
+            continue
+        for key, names in WRITE_METRICS.items():
+            for m in names:
+                a, b = metric_sum(pre, m), metric_sum(post, m)
+                if a is not None and b is not None:
+                    totals[key] += b - a
+                    found = True
+                    break
+        if metric_sum(post, WRITE_METRICS["turns"][0]) is None:  # no turn counter: the load's own count
+            res = load(work, f"{name}-{r}") or {}
+            totals["turns"] += res.get("turns", 0) + res.get("warmup", 0)
+    if not found or not totals["turns"]:
+        return None
+    return {"appends": totals["appends"] / totals["turns"], "fdatasyncs": totals["fdatasyncs"] / totals["turns"], "turns": totals["turns"]}
+
+
 def verdict(ok: bool | None) -> str:
     return "?" if ok is None else ("met" if ok else "NOT met")
 
@@ -184,13 +227,23 @@ def main() -> None:
             figures["startup_ready_large_ms"] = {"todod": None, "peer": None, "ratio": None, "detail": why}
             rows.append(("startup_ready_large_ms", "start to READY, 100k tasks + 1000x100 items (ms)", why, "", "", f"< {goal_ms:.0f} ms", "?"))
 
+    # durable writes per turn (informational; the issue's target is the user's message + one write at the end)
+    for name, label in (("todod-c1", "c1 'hello'"), ("todod-tool", "c1 'add buy milk'"), ("todod-c16", "c16 'hello'")):
+        wpt = writes_per_turn(w, name, n)
+        figures[f"writes_per_turn_{name}"] = wpt
+        if wpt:
+            rows.append((f"writes_per_turn_{name}", f"store appends / fdatasyncs per turn, {label}", f"{wpt['appends']:.2f}",
+                         f"{wpt['fdatasyncs']:.2f} fdatasyncs (/metrics)", "", "", "info"))
+    if not figures.get("writes_per_turn_todod-c1"):
+        rows.append(("writes_per_turn", "store appends / fdatasyncs per turn", "not available: this todod serves no /metrics", "", "", "", ""))
+
     widths = [49, 9, 27, 18, 9, 9]
     print(f"=== issue 11: what it must show ({n} round{'s' if n > 1 else ''}; ratio: median of the per-round ratios (range)) ===")
     head = ("figure", "todod", "peer / source", "ratio", "goal", "", "before (todod, ratio)" if before else "")
     print("".join(h.ljust(wd) for h, wd in zip(head, widths + [0])).rstrip())
     for key, *cols in rows:
         if cols[1].startswith("not available"):
-            print(cols[0].ljust(widths[0]) + cols[1] + f" (goal {cols[4]})")
+            print(cols[0].ljust(widths[0]) + cols[1] + (f" (goal {cols[4]})" if cols[4] else ""))
             continue
         was = ""
         if before.get(key):
