@@ -5,7 +5,8 @@
 #      ../shared/peers/fake_llm.py) vs the openai-chatkit reference (../shared/chatkit/reference_server.py
 #      --delay 0, scripted, no model); CPU of the server process alone (chatkit_load.py --watch-pids),
 #      ratio reference/todod (goal >= 10x)
-#   2. first SSE event p50 at concurrency 1 ("hello"), same two servers (goal >= 10x)
+#   2. first SSE event p50 at concurrency 1 ("hello"), same two servers (goal >= 10x); also todod's router and
+#      store without the agent (`todo-bench chatkit-server`, the scripted echo responder, as chatkit_bench.sh)
 #   3. first text delta p50 with one tool call ("add buy milk", c1): todod vs the seed peer (the original
 #      design) with a persistent MCP subprocess (goal >= 5x, stretch 15x)
 #   4. group commit vs one fdatasync per write at 16 clients (`todo-bench store`; goal >= 10x)
@@ -96,7 +97,11 @@ HTTP_PORT=$(free_port)
 env -u TODOD_DATABASE_URL -u DATABASE_URL TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model \
   "$BIN_DIR/todod" --data-dir "$WORK/data" --control-socket "$WORK/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
   --chat-rate-limit 0 --max-streams-per-user 64 --log-level warning > "$WORK/todod.log" 2>&1 & PIDS+=($!); TODOD_PID=$!
+ROUTER_PORT=$(free_port)
+"$BIN_DIR/todo-bench" chatkit-server --port "$ROUTER_PORT" --dir "$WORK/router" > "$WORK/router.log" 2>&1 & PIDS+=($!); ROUTER_PID=$!
 wait_http "http://127.0.0.1:$HTTP_PORT/healthz" "$TODOD_PID" "$WORK/todod.log"
+wait_http "http://127.0.0.1:$ROUTER_PORT/" "$ROUTER_PID" "$WORK/router.log"
+[ -f "$WORK/router/token" ] || { echo "perf_bench: todo-bench chatkit-server wrote no token" >&2; exit 1; }
 wait_http "http://127.0.0.1:$REF_PORT/" "$REF_PID" "$WORK/ref.log"
 wait_http "http://127.0.0.1:$SEED_PORT/" "$SEED_PID" "$WORK/seed.log"
 TOKEN=$("$BIN_DIR/todoctl" token --socket "$WORK/ctl.sock")
@@ -110,6 +115,7 @@ for r in $(seq 1 "$ROUNDS"); do
   step "round $r/$ROUNDS: first SSE event, c1 'hello' ($C1_TURNS turns per side)"
   load "ref-c1-$r" "$REF" bench-token 1 "$C1_TURNS" hello "$REF_PID"
   load_todod "todod-c1-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" hello "$TODOD_PID,$LLM_PID"
+  load "router-c1-$r" "http://127.0.0.1:$ROUTER_PORT/api/chatkit" "$(cat "$WORK/router/token")" 1 "$C1_TURNS" hello "$ROUTER_PID"
   step "round $r/$ROUNDS: first text delta, c1 'add buy milk' (todod $C1_TURNS turns, seed peer $SEED_TURNS)"
   load_todod "todod-tool-$r" "$OURS" "$TOKEN" 1 "$C1_TURNS" "add buy milk" "$TODOD_PID,$LLM_PID"
   load "seed-tool-$r" "$SEED" bench-token 1 "$SEED_TURNS" "add buy milk" "$SEED_PID"
@@ -131,7 +137,7 @@ set -e
 echo
 echo "load average at the end of the measurements: $(cut -d" " -f1-3 /proc/loadavg) (other processes share the 2 cores: figures are noisy)"
 "$PY" "$HERE/perf_report.py" --work "$WORK" --rounds "$ROUNDS" --todod-pid "$TODOD_PID" --llm-pid "$LLM_PID" \
-  --ref-pid "$REF_PID" --seed-pid "$SEED_PID" ${JSON_OUT:+--json "$JSON_OUT"} ${COMPARE:+--compare "$COMPARE"}
+  --ref-pid "$REF_PID" --seed-pid "$SEED_PID" --router-pid "$ROUTER_PID" ${JSON_OUT:+--json "$JSON_OUT"} ${COMPARE:+--compare "$COMPARE"}
 
 if [ "$LEGACY" = 1 ]; then
   echo; step "Tests/Bench/chatkit_bench.sh (router-only server vs reference, 'add buy milk')"

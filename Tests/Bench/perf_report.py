@@ -163,7 +163,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--rounds", type=int, required=True)
-    for name in ("todod", "llm", "ref", "seed"):
+    for name in ("todod", "llm", "ref", "seed", "router"):
         ap.add_argument(f"--{name}-pid", type=int, required=True)
     ap.add_argument("--json", default=None)
     ap.add_argument("--compare", default=None, help="a --json file of an earlier run")
@@ -195,6 +195,9 @@ def main() -> None:
     oc1, rc1 = rounds_of(w, "todod-c1", n), rounds_of(w, "ref-c1", n)
     ratio_row("first_event_p50_c1_ms", "first SSE event p50, c1 'hello' (ms)",
               paired([p50(x, "first_event") for x in oc1], [p50(x, "first_event") for x in rc1]), "reference", 2, 10)
+    orc1 = rounds_of(w, "router-c1", n)
+    ratio_row("first_event_p50_c1_router_ms", "  the same, router + store only (echo responder)",
+              paired([p50(x, "first_event") for x in orc1], [p50(x, "first_event") for x in rc1]), "reference", 2, 10)
     # 3. first text delta with one tool call
     otl, stl = rounds_of(w, "todod-tool", n), rounds_of(w, "seed-tool", n)
     ratio_row("first_delta_tool_p50_c1_ms", "first text delta p50, 1 tool call (ms)",
@@ -261,7 +264,7 @@ def main() -> None:
                   f"reference {fmt(cpu_ms(f, a.ref_pid), 3)} ({f['turns_per_s']} turns/s{'; ' + problems(f) if problems(f) else ''})")
         else:
             print(f"  round {r}: no result")
-    for name, runs in (("todod c1 'hello'", oc1), ("reference c1 'hello'", rc1), ("todod c1 'add buy milk'", otl),
+    for name, runs in (("todod c1 'hello'", oc1), ("reference c1 'hello'", rc1), ("router only c1 'hello'", orc1), ("todod c1 'add buy milk'", otl),
                        ("seed persistent MCP c1 'add buy milk'", stl)):
         for r, res in enumerate(runs, 1):
             if res:
