@@ -57,7 +57,6 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 on_exit() { rc=$?; cleanup; [ "$rc" = 0 ] || echo "perf_bench: failed (exit $rc); logs and raw results kept in $WORK" >&2; }
 trap on_exit EXIT
-stop_last() { kill "${PIDS[-1]}" 2>/dev/null || true; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { # url pid log
   for _ in $(seq 1 300); do
@@ -68,7 +67,8 @@ wait_http() { # url pid log
   echo "perf_bench: nothing answered at $1" >&2; tail -20 "$3" >&2; return 1; }
 load() { # out url token concurrency turns message watch-pids
   "$PY" "$SHARED/peers/chatkit_load.py" --url "$2" --token "$3" --concurrency "$4" --turns "$5" --warmup 20 \
-    --message "$6" --watch-pids "$7" --out "$WORK/$1.json" > /dev/null
+    --message "$6" --watch-pids "$7" --out "$WORK/$1.json" > "$WORK/$1.out" 2>&1 ||
+    echo "perf_bench: the load driver failed for $1 (that figure prints n/a): $(tail -1 "$WORK/$1.out")" >&2
 }
 scrape() { # name: todod's GET /metrics (when this build has it) before/after a load, for writes per turn
   curl -s -f -o "$WORK/metrics-$1.txt" "http://127.0.0.1:$HTTP_PORT/metrics" 2>/dev/null || rm -f "$WORK/metrics-$1.txt"
