@@ -123,4 +123,19 @@ public protocol ThreadRepository: Sendable {
     /// A page of a thread's items by insertion order, without decoding the whole history per call.
     /// - Throws: `TodoError.notFound` when the thread does not exist.
     func items(threadID: String, for user: UserID, page: PageRequest) async throws -> Page<StoredItem>
+    /// Saves a thread's metadata (when `thread` is given: created, or replaced when it exists) and then adds
+    /// or replaces `items` in order, as one durable write (the file store: one append and one fdatasync;
+    /// PostgreSQL: one transaction). Everything is validated before anything is written: on an error nothing
+    /// of the batch is saved.
+    /// - Throws: `TodoError.notFound` when an item's thread neither exists nor is `thread`.
+    func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws
+}
+
+extension ThreadRepository {
+    /// The fallback for repositories without a batch write: `saveThread`, then `saveItem` for each item
+    /// (each durable on its own, so a failure can leave a prefix of the batch saved).
+    public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
+        if let thread { try await saveThread(thread, for: user) }
+        for item in items { try await saveItem(item, for: user) }
+    }
 }

@@ -32,8 +32,7 @@ extension ChatKitServer {
             // The thread and its first message are durable before anything names them: a client never sees a
             // `thread.created` for a thread that a crash or a failed write would lose.
             do {
-                try await server.threads.saveThread(thread, for: user)
-                try await server.save(message, user: user)
+                try await server.threads.saveItems(Self.storedItem(message).map { [$0] } ?? [], thread: thread, for: user)
             } catch {
                 server.logger.error("chatkit: could not save a new thread", metadata: ["error": "\(error)"])
                 emit(Self.storeErrorEvent(error, otherwise: "The message could not be saved."))

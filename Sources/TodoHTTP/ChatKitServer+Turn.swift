@@ -37,12 +37,12 @@ extension ChatKitServer {
 
     private func consume(_ input: ResponderInput, thread: StoredThread, emit: @escaping @Sendable (JSONValue) -> Void, timedOut: TimeoutFlag) async -> TurnTranslator {
         var translator = TurnTranslator(threadID: input.threadID, newID: Self.newID)
-        var title: String?
+        var writes = TurnWrites()
         do {
             for try await event in responder.respond(to: input) {
                 if Task.isCancelled { break }
                 let outputs = translator.apply(event, now: clock.now())
-                if try await perform(outputs, thread: thread, title: &title, user: input.user, emit: emit) == false { return translator }
+                await perform(outputs, thread: thread, writes: &writes, user: input.user, emit: emit)
                 if translator.isFinished { break }
             }
         } catch is CancellationError {
@@ -51,24 +51,34 @@ extension ChatKitServer {
             if !Task.isCancelled {
                 logger.warning("chatkit: responder failed", metadata: ["todo.thread.id": "\(input.threadID)", "error": "\(error)"])
                 let outputs = translator.fail(message: Self.storeErrorMessage(error, otherwise: "The assistant failed to answer. Please try again."))
-                _ = try? await perform(outputs, thread: thread, title: &title, user: input.user, emit: emit)
+                await perform(outputs, thread: thread, writes: &writes, user: input.user, emit: emit)
+                await flush(writes, thread: thread, user: input.user, emit: emit)
                 return translator
             }
         }
         if Task.isCancelled {
-            let title = title
+            let pending = writes
             if timedOut.value.load(ordering: .sequentiallyConsistent) {
                 let outputs = translator.apply(.error(message: "The assistant took too long to answer.", allowRetry: true), now: clock.now())
-                await detached { var t = title; _ = try? await self.perform(outputs, thread: thread, title: &t, user: input.user, emit: emit) }
+                await detached {
+                    var w = pending
+                    await self.perform(outputs, thread: thread, writes: &w, user: input.user, emit: emit)
+                    await self.flush(w, thread: thread, user: input.user, emit: emit)
+                }
             } else {
                 let outputs = translator.cancel()
                 logger.info("chatkit: client disconnected; keeping the streamed part", metadata: ["todo.thread.id": "\(input.threadID)"])
-                await detached { var t = title; _ = try? await self.perform(outputs, thread: thread, title: &t, user: input.user, emit: { _ in }) }
+                await detached {
+                    var w = pending
+                    await self.perform(outputs, thread: thread, writes: &w, user: input.user, emit: { _ in })
+                    await self.flush(w, thread: thread, user: input.user, emit: { _ in })
+                }
             }
             return translator
         }
         let outputs = translator.finish()
-        _ = try? await perform(outputs, thread: thread, title: &title, user: input.user, emit: emit)
+        await perform(outputs, thread: thread, writes: &writes, user: input.user, emit: emit)
+        await flush(writes, thread: thread, user: input.user, emit: emit)
         return translator
     }
 
@@ -77,36 +87,62 @@ extension ChatKitServer {
         await Task { await work() }.value
     }
 
-    /// Executes translator outputs in order. Returns false when a save failed (an error event was sent).
-    private func perform(_ outputs: [TurnOutput], thread: StoredThread, title: inout String?, user: UserID, emit: @Sendable (JSONValue) -> Void) async throws -> Bool {
+    /// Executes translator outputs in order: streams events, and collects the items and the title the turn
+    /// saves at its end (`flush`). A tool's own effect (a task it added) is durable through the task store
+    /// before its result reaches the model; the turn's items need only be durable before the stream ends.
+    private func perform(_ outputs: [TurnOutput], thread: StoredThread, writes: inout TurnWrites, user: UserID, emit: @Sendable (JSONValue) -> Void) async {
         for output in outputs {
             switch output {
             case .event(let event):
                 emit(event)
             case .saveItem(let id, let createdAt, let payload):
-                do {
-                    try await threads.saveItem(StoredItem(id: id, threadID: thread.id, createdAt: createdAt, payload: payload.text), for: user)
-                } catch {
-                    logger.error("chatkit: could not save an item", metadata: ["todo.thread.id": "\(thread.id)", "error": "\(error)"])
-                    emit(Self.storeErrorEvent(error, otherwise: "The reply could not be saved."))
-                    return false
-                }
+                writes.items.append(StoredItem(id: id, threadID: thread.id, createdAt: createdAt, payload: payload.text))
             case .title(let newTitle):
-                guard title == nil else { continue }
-                title = newTitle
+                guard !writes.titled else { continue }
+                writes.titled = true
                 do {
                     var current = try await threads.thread(thread.id, for: user)
                     let payload = try JSONValue.parse(current.payload).setting("title", .string(newTitle))
                     current.payload = payload.text
-                    try await threads.saveThread(current, for: user)
-                    emit(ChatKitWire.threadEvent("thread.updated", thread: ChatKitWire.thread(id: current.id, createdAt: current.createdAt, payload: payload)))
+                    writes.thread = current
+                    writes.threadEvent = ChatKitWire.threadEvent("thread.updated", thread: ChatKitWire.thread(id: current.id, createdAt: current.createdAt, payload: payload))
                 } catch {
-                    logger.warning("chatkit: could not save the title", metadata: ["todo.thread.id": "\(thread.id)", "error": "\(error)"])
+                    logger.warning("chatkit: could not set the title", metadata: ["todo.thread.id": "\(thread.id)", "error": "\(error)"])
                 }
             }
         }
-        return true
     }
+
+    /// Saves what the turn collected in one durable write, then streams `thread.updated` for a new title; on a
+    /// failed write streams an error event instead. The stream ends after this returns.
+    private func flush(_ writes: TurnWrites, thread: StoredThread, user: UserID, emit: @Sendable (JSONValue) -> Void) async {
+        guard !writes.items.isEmpty || writes.thread != nil else { return }
+        do {
+            try await threads.saveItems(writes.items, thread: writes.thread, for: user)
+        } catch {
+            logger.error("chatkit: could not save the turn", metadata: ["todo.thread.id": "\(thread.id)", "error": "\(error)"])
+            emit(Self.storeErrorEvent(error, otherwise: "The reply could not be saved."))
+            return
+        }
+        if let event = writes.threadEvent { emit(event) }
+    }
+
+    /// The stored form of a ChatKit item payload (nil when it lacks an id, thread id or creation time).
+    static func storedItem(_ item: JSONValue) -> StoredItem? {
+        guard let id = item["id"]?.stringValue, let threadID = item["thread_id"]?.stringValue,
+            let created = item["created_at"]?.stringValue.flatMap(Timestamp.init(rfc3339:))
+        else { return nil }
+        return StoredItem(id: id, threadID: threadID, createdAt: created, payload: item.text)
+    }
+}
+
+/// What a turn saves at its end: its finished items in order and, when it got a title, the thread's new
+/// metadata (with the `thread.updated` event streamed once that is durable).
+struct TurnWrites: Sendable {
+    var items: [StoredItem] = []
+    var thread: StoredThread?
+    var threadEvent: JSONValue?
+    var titled = false
 }
 
 /// Set when a turn's timeout fired (so cancellation is not mistaken for a client disconnect).

@@ -101,6 +101,48 @@ extension PostgresStore {
         }
     }
 
+    /// Saves the thread's metadata (when given) and the items, in order, in one transaction.
+    /// - Throws: `TodoError.notFound` when an item's thread neither exists nor is `thread` (the transaction
+    ///   rolls back: nothing is saved).
+    public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
+        if let thread {
+            try StoreInputRules.checkID(thread.id, field: "thread_id")
+            try StoreInputRules.checkPayload(thread.payload)
+        }
+        for item in items {
+            try StoreInputRules.checkID(item.id, field: "item_id")
+            try StoreInputRules.checkID(item.threadID, field: "thread_id")
+            try StoreInputRules.checkPayload(item.payload)
+        }
+        guard thread != nil || !items.isEmpty else { return }
+        let logger = self.logger
+        try await transaction(user) { connection in
+            let uid = user.rawValue
+            var present: Set<String> = []
+            if let thread {
+                try await connection.query("""
+                    INSERT INTO todod_threads (user_id, id, created_at_ms, payload)
+                    VALUES (\(uid), \(thread.id), \(thread.createdAt.millisecondsSinceEpoch), \(thread.payload)::jsonb)
+                    ON CONFLICT (user_id, id) DO UPDATE SET created_at_ms = EXCLUDED.created_at_ms, payload = EXCLUDED.payload
+                    """, logger: logger)
+                present.insert(thread.id)
+            }
+            for item in items {
+                if !present.contains(item.threadID) {
+                    let found = try await Self.single(connection.query(
+                        "SELECT id FROM todod_threads WHERE user_id = \(uid) AND id = \(item.threadID) FOR SHARE", logger: logger), String.self)
+                    guard found != nil else { throw TodoError.notFound("thread \(item.threadID)") }
+                    present.insert(item.threadID)
+                }
+                try await connection.query("""
+                    INSERT INTO todod_items (user_id, thread_id, id, created_at_ms, payload)
+                    VALUES (\(uid), \(item.threadID), \(item.id), \(item.createdAt.millisecondsSinceEpoch), \(item.payload)::jsonb)
+                    ON CONFLICT (user_id, thread_id, id) DO UPDATE SET created_at_ms = EXCLUDED.created_at_ms, payload = EXCLUDED.payload
+                    """, logger: logger)
+            }
+        }
+    }
+
     /// One item. - Throws: `TodoError.notFound`.
     public func item(_ id: String, threadID: String, for user: UserID) async throws -> StoredItem {
         let logger = self.logger

@@ -12,7 +12,10 @@ import TodoCore
 /// One append-only data file and its group commit, run on an I/O thread: the loop takes everything queued
 /// (or one entry without group commit), writes it with one `write` + one `fdatasync`, resumes the writers
 /// straight from the I/O thread, publishes their changes, and takes the next batch at once — the actor is
-/// not on the path between two fdatasyncs. Rewrites (compaction) pause the loop; see `Store.rewrite`.
+/// not on the path between two fdatasyncs, and no record costs a thread hop of its own. Batches grow with
+/// contention: after acknowledging N writers the loop blocks (without spinning) until N appends are queued
+/// again or a fraction of the last fdatasync's duration has passed, so the next fdatasync carries them all.
+/// Rewrites (compaction) pause the loop; see `Store.rewrite`.
 final class LogWriter: Sendable {
     struct State {
         var pending: [PendingWrite] = []
@@ -23,6 +26,10 @@ final class LogWriter: Sendable {
         var needsHeader: Bool
         var size: Int
         var idleWaiters: [CheckedContinuation<Void, Never>] = []
+        /// While the loop gathers a batch: the queue length that wakes it (0: not gathering).
+        var gatherTarget = 0
+        /// Whether an append signalled `gathered` for the current gather.
+        var gatherSignalled = false
     }
 
     let kind: FileKind
@@ -31,6 +38,8 @@ final class LogWriter: Sendable {
     let context: WriterContext
     let directoryDurable: SharedFlag
     let state: Mutex<State>
+    /// Wakes the loop when a gather's target is reached.
+    let gathered = DispatchSemaphore(value: 0)
 
     init(kind: FileKind, directory: String, existsOnDisk: Bool, size: Int, directoryDurable: SharedFlag, context: WriterContext) {
         self.kind = kind
@@ -53,34 +62,42 @@ final class LogWriter: Sendable {
             entry.waiter?.resume(throwing: error)
             return
         }
-        let start = state.withLock { s -> Bool in
+        let (start, wake) = state.withLock { s -> (Bool, Bool) in
             s.pending.append(entry)
-            guard !s.running, !s.paused else { return false }
+            var wake = false
+            if s.gatherTarget > 0, s.pending.count >= s.gatherTarget {
+                s.gatherTarget = 0
+                s.gatherSignalled = true
+                wake = true
+            }
+            guard !s.running, !s.paused else { return (false, wake) }
             s.running = true
-            return true
+            return (true, wake)
         }
+        if wake { gathered.signal() }
         if start { context.queue.async { self.loop() } }
     }
 
     private func loop() {
+        var lastSync: Duration = .zero
         while true {
             let failure = context.fail.error
             var idle: [CheckedContinuation<Void, Never>] = []
             var failed: [PendingWrite] = []
             // Taking a batch and going idle happen under one lock, so an append that arrives meanwhile
             // either is taken or sees `running == false` and restarts the loop.
-            let next = state.withLock { s -> (batch: [PendingWrite], bytes: [UInt8], handle: StorageFile?, exists: Bool)? in
+            let next = state.withLock { s -> (batch: [PendingWrite], header: Bool, handle: StorageFile?, exists: Bool)? in
                 if failure == nil, !s.paused, !s.pending.isEmpty {
-                    var take = s.pending.count
-                    if !context.groupCommit, let first = s.pending.firstIndex(where: { !$0.bytes.isEmpty }) { take = first + 1 }
-                    let batch = Array(s.pending[0..<take])
-                    s.pending.removeFirst(take)
-                    var bytes: [UInt8] = []
-                    if s.needsHeader && batch.contains(where: { !$0.bytes.isEmpty }) {
-                        bytes = RecordCodec.encode(.header(kind: kind.rawValue, version: storeFormatVersion))
+                    var batch: [PendingWrite]
+                    if !context.groupCommit, let first = s.pending.firstIndex(where: { !$0.bytes.isEmpty }), first + 1 < s.pending.count {
+                        batch = Array(s.pending[0...first])
+                        s.pending.removeFirst(first + 1)
+                    } else {
+                        batch = []
+                        swap(&batch, &s.pending)
                     }
-                    for entry in batch { bytes += entry.bytes }
-                    return (batch, bytes, s.handle, s.existsOnDisk)
+                    let header = s.needsHeader && batch.contains { !$0.bytes.isEmpty }
+                    return (batch, header, s.handle, s.existsOnDisk)
                 }
                 if failure != nil {
                     failed = s.pending
@@ -96,13 +113,20 @@ final class LogWriter: Sendable {
                 idle.forEach { $0.resume() }
                 return
             }
+            // The batch's bytes are joined outside the lock (appenders are not held up meanwhile).
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(next.batch.reduce(next.header ? 64 : 0) { $0 + $1.bytes.count })
+            if next.header { bytes = RecordCodec.encode(.header(kind: kind.rawValue, version: storeFormatVersion)) }
+            for entry in next.batch { bytes += entry.bytes }
             do {
-                let handle = try append(next.bytes, handle: next.handle, existsOnDisk: next.exists)
+                let started = ContinuousClock.now
+                let handle = try append(bytes, handle: next.handle, existsOnDisk: next.exists)
+                if !bytes.isEmpty { lastSync = ContinuousClock.now - started }
                 state.withLock { s in
                     s.handle = handle
                     if handle != nil { s.existsOnDisk = true }
-                    if !next.bytes.isEmpty {
-                        s.size += next.bytes.count
+                    if !bytes.isEmpty {
+                        s.size += bytes.count
                         s.needsHeader = false
                     }
                 }
@@ -110,8 +134,10 @@ final class LogWriter: Sendable {
                     next.batch.forEach { $0.waiter?.resume(throwing: failure) }
                     continue
                 }
-                acknowledge(next.batch, synced: !next.bytes.isEmpty)
-                gather(after: next.batch.count)
+                // The one point per batch where it is durable: records, bytes and the write + fdatasync time
+                // (for metrics: `batchDurable(records:bytes:syncNanoseconds:)`).
+                acknowledge(next.batch, synced: !bytes.isEmpty)
+                gather(after: next.batch.count, lastSync: lastSync)
             } catch {
                 let stopped = context.fail.stop(error)
                 next.batch.forEach { $0.waiter?.resume(throwing: stopped) }
@@ -119,15 +145,28 @@ final class LogWriter: Sendable {
         }
     }
 
-    /// After acknowledging a batch of `count` writers, gives them a moment (at most ~50 µs, yielding the
-    /// CPU) to queue their next appends, so the next fdatasync carries them all instead of alternating
-    /// between a lone straggler and everyone else.
-    private func gather(after count: Int) {
+    /// After acknowledging a batch of `count` writers, waits (blocked, not spinning) until `count` appends
+    /// are queued again or `lastSync / 2` has passed (at least 50 µs, at most 2 ms), so the next fdatasync
+    /// carries everyone who is coming back instead of alternating between a few stragglers and the rest.
+    private func gather(after count: Int, lastSync: Duration) {
         guard context.groupCommit, count > 1 else { return }
-        let deadline = ContinuousClock.now.advanced(by: .microseconds(50))
-        while state.withLock({ $0.pending.count }) < count / 2 && ContinuousClock.now < deadline {
-            sched_yield()
+        let waiting = state.withLock { s -> Bool in
+            guard !s.paused, s.pending.count < count else { return false }
+            s.gatherTarget = count
+            s.gatherSignalled = false
+            return true
         }
+        guard waiting else { return }
+        let bound = min(max(lastSync / 2, .microseconds(50)), .milliseconds(2))
+        let nanoseconds = bound.components.seconds * 1_000_000_000 + bound.components.attoseconds / 1_000_000_000
+        let result = gathered.wait(timeout: .now() + .nanoseconds(Int(nanoseconds)))
+        let owed = state.withLock { s -> Bool in
+            s.gatherTarget = 0
+            defer { s.gatherSignalled = false }
+            return result == .timedOut && s.gatherSignalled
+        }
+        // An append signalled after the timeout: take that signal so the next gather does not wake early.
+        if owed { gathered.wait() }
     }
 
     /// Resumes durable writers, counts them and publishes their changes.

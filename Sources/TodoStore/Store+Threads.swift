@@ -54,6 +54,34 @@ extension Store {
         try await commit(state, .threads, [record])
     }
 
+    /// Saves the thread's metadata (when given) and the items in one append with one fdatasync. All of it is
+    /// validated and applied to memory before the write, so the log order is the memory order.
+    /// - Throws: `TodoError.validation` for a bad id or payload, `TodoError.notFound` when an item's thread
+    ///   neither exists nor is `thread` (nothing is written then).
+    public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
+        try checkUsable()
+        if let thread {
+            try Self.checkID(thread.id, field: "thread_id")
+            try Self.checkPayload(thread.payload)
+        }
+        for item in items {
+            try Self.checkID(item.id, field: "item_id")
+            try Self.checkID(item.threadID, field: "thread_id")
+            try Self.checkPayload(item.payload)
+        }
+        for item in items where item.threadID != thread?.id {
+            guard users[user]?.threads.thread(item.threadID) != nil else { throw TodoError.notFound("thread \(item.threadID)") }
+        }
+        guard thread != nil || !items.isEmpty else { return }
+        let state = state(for: user)
+        var records: [StoreRecord] = []
+        records.reserveCapacity(items.count + 1)
+        if let thread { records.append(.thread(thread)) }
+        for item in items { records.append(.item(item)) }
+        for record in records { state.threads.apply(record) }
+        try await commit(state, .threads, records)
+    }
+
     /// One item. - Throws: `TodoError.notFound`.
     public func item(_ id: String, threadID: String, for user: UserID) async throws -> StoredItem {
         try checkUsable()

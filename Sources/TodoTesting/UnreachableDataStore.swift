@@ -76,6 +76,9 @@ public final class UnreachableDataStore: DataStore {
     public func saveItem(_ item: StoredItem, for user: UserID) async throws {
         try check(); try await inner.saveItem(item, for: user)
     }
+    public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
+        try check(); try await inner.saveItems(items, thread: thread, for: user)
+    }
     public func item(_ id: String, threadID: String, for user: UserID) async throws -> StoredItem {
         try check(); return try await inner.item(id, threadID: threadID, for: user)
     }

@@ -95,6 +95,46 @@ struct ThreadContractTests {
         }
     }
 
+    @Test("saveItems: thread and items in one write, in order, replace keeps position, all or nothing, survives reopen",
+          arguments: StoreKind.available)
+    func batch(kind: StoreKind) async throws {
+        let opened = try await ContractStore.open(kind)
+        let store = opened.store
+        // A new thread with its first item.
+        try await store.saveItems([item("it_0", in: "thr_b", at: 1)], thread: StoredThread(id: "thr_b", createdAt: Self.at(0), payload: "{}"), for: alice)
+        #expect(try await store.thread("thr_b", for: alice).id == "thr_b")
+        // Items only (the thread exists), one of them replacing an earlier item.
+        try await store.saveItems([item("it_1", in: "thr_b", at: 2), item("it_2", in: "thr_b", at: 3)], thread: nil, for: alice)
+        let edited = StoredItem(id: "it_0", threadID: "thr_b", createdAt: Self.at(1), payload: #"{"type":"message","text":"edited"}"#)
+        try await store.saveItems([item("it_3", in: "thr_b", at: 4), edited],
+                                  thread: StoredThread(id: "thr_b", createdAt: Self.at(0), payload: #"{"title":"named"}"#), for: alice)
+        #expect(sameJSON(try await store.thread("thr_b", for: alice).payload, #"{"title":"named"}"#))
+        let all = try await store.items(threadID: "thr_b", for: alice, page: PageRequest(limit: 100, order: .asc))
+        #expect(all.data.map(\.id) == ["it_0", "it_1", "it_2", "it_3"], "\(kind): a replaced item keeps its position")
+        #expect(sameJSON(try await store.item("it_0", threadID: "thr_b", for: alice).payload, #"{"type":"message","text":"edited"}"#))
+        // Nothing is written when one item's thread is missing (or another user's), or one id is bad.
+        let missing = await todoError {
+            try await store.saveItems([self.item("it_4", in: "thr_b", at: 5), self.item("it_5", in: "nope", at: 6)], thread: nil, for: alice)
+        }
+        #expect(missing?.code == .notFound)
+        #expect(await todoError { try await store.saveItems([self.item("it_6", in: "thr_b", at: 7)], thread: nil, for: bob) }?.code == .notFound)
+        let invalid = await todoError {
+            try await store.saveItems([self.item("it_7", in: "thr_b", at: 8), self.item("bad id", in: "thr_b", at: 9)], thread: nil, for: alice)
+        }
+        #expect(invalid?.code == .validation)
+        #expect(await todoError { try await store.saveItems([], thread: StoredThread(id: "bad id", createdAt: Self.at(0), payload: "{}"), for: alice) }?.code == .validation)
+        #expect(try await store.items(threadID: "thr_b", for: alice, page: PageRequest(limit: 100, order: .asc)).data.map(\.id) == ["it_0", "it_1", "it_2", "it_3"])
+        // An empty batch is a no-op.
+        try await store.saveItems([], thread: nil, for: alice)
+        await store.close()
+        let again = try await opened.reopen()
+        let reloaded = try await again.items(threadID: "thr_b", for: alice, page: PageRequest(limit: 100, order: .asc))
+        #expect(reloaded.data.map(\.id) == ["it_0", "it_1", "it_2", "it_3"], "\(kind): the batches are durable")
+        #expect(sameJSON(try await again.thread("thr_b", for: alice).payload, #"{"title":"named"}"#))
+        await again.close()
+        await opened.cleanup()
+    }
+
     private func item(_ id: String, in thread: String, at ms: Int64) -> StoredItem {
         StoredItem(id: id, threadID: thread, createdAt: Self.at(ms), payload: #"{"type":"message","text":"\#(id)"}"#)
     }
