@@ -4,7 +4,7 @@
     python3 Tests/Static/measure.py [--runs 20] [--idle 1.0] LABEL=PATH/TO/todod [LABEL=PATH ...]
 
 For each binary: its size (and the size after `strip --strip-all` of a copy when it has a symbol table), then
-RUNS starts with an empty data directory, HTTP on a free loopback port and NOTIFY_SOCKET pointing at a datagram
+RUNS starts (interleaved across the binaries) with an empty data directory, HTTP on a free loopback port and NOTIFY_SOCKET pointing at a datagram
 socket of this script: start to READY is the time from spawn to the "READY=1" datagram (sd_notify), idle RSS and
 thread count are read from /proc/PID/status IDLE seconds after READY. p50 and max are printed per binary.
 Standard library only (no venv needed).
@@ -83,20 +83,28 @@ def main() -> int:
     parser.add_argument("--idle", type=float, default=1.0, help="seconds after READY before RSS is read")
     parser.add_argument("binaries", nargs="+", metavar="LABEL=PATH")
     opts = parser.parse_args()
+    binaries = []
     for spec in opts.binaries:
         label, _, binary = spec.partition("=")
         if not binary or not os.access(binary, os.X_OK):
             print(f"error: {spec!r} is not LABEL=EXECUTABLE", file=sys.stderr)
             return 2
-        libs = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout.count("=>")
+        binaries.append((label, binary))
         one_start(binary, 0)  # warm the page cache
-        runs = [one_start(binary, opts.idle) for _ in range(opts.runs)]
-        ready = sorted(r[0] * 1000 for r in runs)
-        rss = sorted(r[1] / 1024 for r in runs)
-        threads = sorted(r[2] for r in runs)
+    # Interleaved (a, b, a, b, ...), so that load from elsewhere on the machine falls on both alike.
+    runs = {label: [] for label, _ in binaries}
+    for _ in range(opts.runs):
+        for label, binary in binaries:
+            runs[label].append(one_start(binary, opts.idle))
+    for label, binary in binaries:
+        libs = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout.count("=>")
+        ready = sorted(r[0] * 1000 for r in runs[label])
+        rss = sorted(r[1] / 1024 for r in runs[label])
+        threads = sorted(r[2] for r in runs[label])
         print(f"{label}: {binary}")
         print(f"  size            {size_line(binary)}; {libs} shared libraries (ldd)")
-        print(f"  start to READY  p50 {statistics.median(ready):.1f} ms, max {ready[-1]:.1f} ms ({opts.runs} runs)")
+        print(f"  start to READY  p50 {statistics.median(ready):.1f} ms, min {ready[0]:.1f} ms, max {ready[-1]:.1f} ms "
+              f"({opts.runs} runs)")
         print(f"  idle RSS        p50 {statistics.median(rss):.1f} MB, max {rss[-1]:.1f} MB "
               f"({opts.idle:g} s after READY); threads {statistics.median(threads):g}")
     return 0
