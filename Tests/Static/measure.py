@@ -5,7 +5,8 @@
 
 For each binary: its size (and the size after `strip --strip-all` of a copy when it has a symbol table), then
 RUNS starts (interleaved across the binaries) with an empty data directory, HTTP on a free loopback port and NOTIFY_SOCKET pointing at a datagram
-socket of this script: start to READY is the time from spawn to the "READY=1" datagram (sd_notify), idle RSS and
+socket of this script: start to READY is the time from spawn to the "READY=1" datagram (sd_notify), with the
+process's CPU time (user+sys) at that moment (less sensitive to other load than wall time), idle RSS and
 thread count are read from /proc/PID/status IDLE seconds after READY. p50 and max are printed per binary.
 Standard library only (no venv needed).
 """
@@ -35,8 +36,15 @@ def proc_status(pid: int) -> dict:
     return fields
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of the process so far (clock ticks; 10 ms granularity on most kernels)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_start(binary: str, idle: float) -> tuple:
-    """Returns (seconds to READY, VmRSS kB, Threads) for one start with an empty store."""
+    """Returns (seconds to READY, VmRSS kB, Threads, CPU seconds at READY) for one start with an empty store."""
     with tempfile.TemporaryDirectory(prefix="todod-measure-") as tmp:
         notify_path = os.path.join(tmp, "notify.sock")
         notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -52,10 +60,11 @@ def one_start(binary: str, idle: float) -> tuple:
                 message = notify.recv(4096).decode(errors="replace")
                 if "READY=1" in message.split("\n"):
                     ready = time.perf_counter() - t0
+                    cpu = cpu_seconds(proc.pid)
                     break
             time.sleep(idle)
             status = proc_status(proc.pid)
-            return ready, int(status["VmRSS"].split()[0]), int(status["Threads"])
+            return ready, int(status["VmRSS"].split()[0]), int(status["Threads"]), cpu
         finally:
             proc.terminate()
             try:
@@ -101,10 +110,11 @@ def main() -> int:
         ready = sorted(r[0] * 1000 for r in runs[label])
         rss = sorted(r[1] / 1024 for r in runs[label])
         threads = sorted(r[2] for r in runs[label])
+        cpu = statistics.mean(r[3] * 1000 for r in runs[label])
         print(f"{label}: {binary}")
         print(f"  size            {size_line(binary)}; {libs} shared libraries (ldd)")
         print(f"  start to READY  p50 {statistics.median(ready):.1f} ms, min {ready[0]:.1f} ms, max {ready[-1]:.1f} ms "
-              f"({opts.runs} runs)")
+              f"({opts.runs} runs); CPU (user+sys) to READY mean {cpu:.0f} ms")
         print(f"  idle RSS        p50 {statistics.median(rss):.1f} MB, max {rss[-1]:.1f} MB "
               f"({opts.idle:g} s after READY); threads {statistics.median(threads):g}")
     return 0
