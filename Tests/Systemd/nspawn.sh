@@ -65,10 +65,13 @@ trap on_limit USR1
 mkdir -p "$work/bin" "$work/stage/system" "$work/stage/user"
 cp "$todod" "$todoctl" "$work/bin/"
 binds=(--bind-ro="$work/bin:/usr/local/bin" --bind-ro="$work/stage:/opt/todod-test")
+lib_binds=()
 for lib in $(ldd "$todod" "$todoctl" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' | sort -u); do
     dir=$(dirname "$(readlink -f "$lib")")
-    case $dir in /usr/*|/lib/*|/lib64/*|/lib|/lib64) ;; *) binds+=(--bind-ro="$dir") ;; esac
+    case $dir in /usr/*|/lib/*|/lib64/*|/lib|/lib64) ;; *) lib_binds+=("$dir") ;; esac
 done
+lib_binds=($(printf '%s\n' "${lib_binds[@]}" | sort -u))
+for dir in "${lib_binds[@]}"; do binds+=(--bind-ro="$dir"); done
 cp "$units"/*.service "$units"/*.socket "$work/stage/system/"
 cp -R "$units"/examples/*.d "$work/stage/system/"
 printf '[Service]\nWatchdogSec=3s\n' > "$work/stage/system/todod.service.d/zz-test-watchdog.conf"
@@ -122,6 +125,10 @@ if as alice id -Gn 2>/dev/null | grep -qw todo && ! as bob id -Gn 2>/dev/null | 
     ok "users: alice in todo, bob not"; else not_ok "users" "$(as alice id 2>&1)"; fi
 C sh -c 'mkdir -p /home/alice /home/bob && chown alice: /home/alice && chown bob: /home/bob'
 C sh -c 'cp -R /opt/todod-test/system/. /etc/systemd/system/ && systemctl daemon-reload'
+# Static binaries (scripts/install, as .ci/run leaves them after scripts/test) need nothing from outside /usr, so
+# the container has no Swift toolchain at all; a dynamic build gets the toolchain's library directory bound in.
+if [ ${#lib_binds[@]} -eq 0 ]; then echo "note binaries need no library from outside /usr: no toolchain in the container"
+else echo "note bound into the container for the binaries' libraries: ${lib_binds[*]}"; fi
 if C todod --help >/dev/null 2>&1; then ok "todod runs in the container"
 else not_ok "todod runs in the container" "$(C todod --help 2>&1 | tail -3)"; fi
 if C systemctl start todod-control.socket todod-http.socket; then ok "sockets started"
