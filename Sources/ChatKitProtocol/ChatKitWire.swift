@@ -205,9 +205,6 @@ public enum ChatKitWire {
     /// One SSE frame: `data: <compact json>\n\n` (through `SSEFrame`, the one SSE writer).
     /// - Parameter event: the event.
     public static func sseFrame(_ event: JSONValue) -> [UInt8] {
-        var json: [UInt8] = []
-        json.reserveCapacity(256)
-        event.write(to: &json)
-        return SSEFrame.frame(data: json)
+        SSEFrame.frame { event.write(to: &$0) }
     }
 }

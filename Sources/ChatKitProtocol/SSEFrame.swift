@@ -8,15 +8,24 @@ public enum SSEFrame {
     ///   - payload: the data, on one line (compact JSON is).
     ///   - event: the event name; unnamed events are `message` events to the browser.
     public static func frame(data payload: some Collection<UInt8>, event: String? = nil) -> [UInt8] {
+        frame(event: event, capacity: payload.count) { $0 += payload }
+    }
+
+    /// One event whose data `writePayload` appends in place (no intermediate buffer for the payload).
+    /// - Parameters:
+    ///   - event: the event name; unnamed events are `message` events to the browser.
+    ///   - capacity: the expected payload size.
+    ///   - writePayload: appends the data, on one line, to the frame.
+    public static func frame(event: String? = nil, capacity: Int = 256, writePayload: (inout [UInt8]) -> Void) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(payload.count + 10 + (event.map { $0.utf8.count + 8 } ?? 0))
+        out.reserveCapacity(capacity + 10 + (event.map { $0.utf8.count + 8 } ?? 0))
         if let event {
             out += "event: ".utf8
             out += event.utf8
             out.append(0x0A)
         }
         out += "data: ".utf8
-        out += payload
+        writePayload(&out)
         out += [0x0A, 0x0A]
         return out
     }

@@ -1,4 +1,5 @@
 public import MCP
+import ChatKitProtocol
 
 // MARK: - Conversation values
 
@@ -61,7 +62,9 @@ public struct ToolDefinition: Sendable, Hashable {
     /// What it does.
     public var description: String
     /// The JSON Schema of its arguments.
-    public var parameters: Value
+    public var parameters: Value { didSet { wireParameters = JSONValue(mcp: parameters) } }
+    /// `parameters` as JSON, converted once (the tool list is sent with every model call).
+    private(set) var wireParameters: JSONValue
 
     /// - Parameters:
     ///   - name: the function name.
@@ -71,6 +74,7 @@ public struct ToolDefinition: Sendable, Hashable {
         self.name = name
         self.description = description
         self.parameters = parameters
+        self.wireParameters = JSONValue(mcp: parameters)
     }
 }
 
@@ -110,34 +114,63 @@ public enum LLMStreamEvent: Sendable, Hashable {
 
 extension ChatRequest {
     /// The JSON body: `stream: true`, `stream_options.include_usage`, `tools`.
-    func wireBody() -> Value {
-        var body: [String: Value] = [
+    func wireBody() -> JSONValue {
+        .obj([
             "model": .string(model),
             "stream": true,
-            "stream_options": ["include_usage": true],
-            "messages": .array(messages.map { $0.wireValue }),
-        ]
-        if !tools.isEmpty {
-            body["tools"] = .array(tools.map { tool in
-                ["type": "function",
-                 "function": ["name": .string(tool.name), "description": .string(tool.description), "parameters": tool.parameters]]
-            })
-        }
-        return .object(body)
+            "stream_options": .obj(["include_usage": true]),
+            "messages": .array(messages.map(\.wireValue)),
+            "tools": tools.isEmpty ? nil : .array(tools.map(\.wireValue)),
+        ])
+    }
+
+    /// The compact JSON bytes of `wireBody()` (ChatKitProtocol's one JSON writer; no Foundation coder).
+    func wireBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        wireBody().write(to: &out)
+        return out
     }
 }
 
 extension ChatMessage {
-    var wireValue: Value {
-        var out: [String: Value] = ["role": .string(role.rawValue)]
-        out["content"] = content.map(Value.string) ?? (toolCalls.isEmpty ? .string("") : .null)
-        if !toolCalls.isEmpty {
-            out["tool_calls"] = .array(toolCalls.map { call in
-                ["id": .string(call.id), "type": "function",
-                 "function": ["name": .string(call.name), "arguments": .string(call.arguments)]]
-            })
+    var wireValue: JSONValue {
+        let calls: JSONValue? = toolCalls.isEmpty ? nil : .array(toolCalls.map { call in
+            .obj(["id": .string(call.id), "type": "function",
+                  "function": .obj(["name": .string(call.name), "arguments": .string(call.arguments)])])
+        })
+        return .obj([
+            "role": .string(role.rawValue),
+            "content": content.map(JSONValue.string) ?? (toolCalls.isEmpty ? .string("") : .null),
+            "tool_calls": calls,
+            "tool_call_id": toolCallID.map(JSONValue.string),
+        ])
+    }
+}
+
+extension ToolDefinition {
+    /// `{"type":"function","function":{name, description, parameters}}`.
+    var wireValue: JSONValue {
+        .obj(["type": "function", "function": .obj([
+            "name": .string(name), "description": .string(description), "parameters": wireParameters,
+        ])])
+    }
+}
+
+extension JSONValue {
+    /// The JSON form of an MCP value (object keys sorted, so the body is the same on every call;
+    /// data as its data URL, like MCP's own encoder; a non-finite double as null).
+    /// - Parameter value: the MCP value.
+    init(mcp value: Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let b): self = .bool(b)
+        case .int(let i): self = .int(i)
+        case .double(let d): self = d.isFinite ? .number(d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)) : .null
+        case .string(let s): self = .string(s)
+        case .data: self = .string(value.description)
+        case .array(let a): self = .array(a.map(JSONValue.init(mcp:)))
+        case .object(let o): self = .object(o.sorted { $0.key < $1.key }.map { ($0.key, JSONValue(mcp: $0.value)) })
         }
-        if let toolCallID { out["tool_call_id"] = .string(toolCallID) }
-        return .object(out)
     }
 }

@@ -66,9 +66,7 @@ public struct OpenAICompatibleClient: LLMClient {
         http.headers.add(name: "Content-Type", value: "application/json")
         http.headers.add(name: "Accept", value: "text/event-stream")
         if let apiKey, !apiKey.isEmpty { http.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        http.body = .bytes(ByteBuffer(bytes: try encoder.encode(request.wireBody())))
+        http.body = .bytes(ByteBuffer(bytes: request.wireBytes()))
 
         let response: HTTPClientResponse
         do {

@@ -39,18 +39,19 @@ extension HTTPServer {
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.bytes)))
     }
 
-    /// `text/event-stream` of ChatKit events; a failed write (client gone) cancels the turn.
+    /// `text/event-stream` of ChatKit events; a failed write (client gone) cancels the turn. Events that
+    /// queue up while a write is in flight go out together in the next write (`SSEFrameQueue`).
     static func sseResponse(_ stream: ChatKitStream) -> Response {
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            let (frames, continuation) = AsyncStream<[UInt8]>.makeStream()
+            let frames = SSEFrameQueue()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    await stream.run { event in continuation.yield(ChatKitWire.sseFrame(event)) }
-                    continuation.finish()
+                    await stream.run { event in frames.append(ChatKitWire.sseFrame(event)) }
+                    frames.finish()
                 }
-                for await frame in frames {
-                    try await writer.write(ByteBuffer(bytes: frame))
+                while let bytes = await frames.next() {
+                    try await writer.write(ByteBuffer(bytes: bytes))
                 }
                 try await group.waitForAll()
             }

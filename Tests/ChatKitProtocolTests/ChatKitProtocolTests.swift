@@ -54,6 +54,19 @@ struct WireFormatTests {
         }
         #expect(try JSONValue.parse(#" {"a" : [1, -2.5e3, true, null, "\u00e9\ud83c\udf0d"]} "#).text == #"{"a":[1,-2.5e3,true,null,"é🌍"]}"#)
     }
+
+    @Test("Strings: escapes written and read back, runs without escapes copied whole, bad UTF-8 and raw controls rejected")
+    func strings() throws {
+        let text = "plain \"q\" back\\slash\nline\ttab\u{01}\u{1F} é🌍 end"
+        let encoded = JSONValue.string(text).text
+        #expect(encoded == #""plain \"q\" back\\slash\nline\ttab\u0001\u001f é🌍 end""#)
+        #expect(try JSONValue.parse(encoded) == .string(text))
+        #expect(try JSONValue.parse(#""no escapes at all""#) == .string("no escapes at all"))
+        #expect(try JSONValue.parse(#""a\/b""#) == .string("a/b"))
+        #expect(throws: ChatKitError.self) { try JSONValue.parse([0x22, 0xFF, 0x22]) }
+        #expect(throws: ChatKitError.self) { try JSONValue.parse([0x22, 0x61, 0x0A, 0x22]) }
+        #expect(throws: ChatKitError.self) { try JSONValue.parse(#""unterminated"#) }
+    }
 }
 
 // MARK: - Requests

@@ -1,3 +1,4 @@
+import ChatKitProtocol
 import MCP
 import Testing
 @testable import TodoAgent
@@ -73,10 +74,17 @@ struct StreamParserTests {
     }
 
     @Test("Garbage chunks and mid-stream provider errors are protocol violations")
-    func garbage() {
+    func garbage() throws {
         var acc = ChatStreamAccumulator()
         #expect(throws: TodoAgentError.self) { try acc.consume("{not json") }
         #expect(throws: TodoAgentError.self) { try acc.consume(#"{"error":{"message":"overloaded"}}"#) }
+        // Fields of the wrong type are violations too (as they were for the Decodable chunk); null is absent.
+        #expect(throws: TodoAgentError.self) { try acc.consume(#"{"choices":"x"}"#) }
+        #expect(throws: TodoAgentError.self) { try acc.consume(#"{"choices":[{"delta":{"content":5}}]}"#) }
+        #expect(throws: TodoAgentError.self) { try acc.consume(#"[1]"#) }
+        #expect(try acc.consume(#"  {"choices":null,"usage":null}"#).isEmpty)
+        #expect(try acc.consume("\t[DONE] ").isEmpty)
+        #expect(acc.sawDone)
     }
 
     @Test("A request body has stream, include_usage, tools and tool messages")
@@ -86,12 +94,15 @@ struct StreamParserTests {
             ChatMessage(role: .assistant, content: nil, toolCalls: [ToolCallRequest(id: "c1", name: "list_tasks", arguments: "{}")]),
             ChatMessage(role: .tool, content: "[]", toolCallID: "c1"),
         ], tools: [ToolDefinition(name: "list_tasks", description: "d", parameters: ["type": "object"])])
-        let body = request.wireBody().objectValue!
+        let body = try JSONValue.parse(request.wireBytes())
+        #expect(body["model"] == "m")
         #expect(body["stream"] == true)
-        #expect(body["stream_options"]?.objectValue?["include_usage"] == true)
-        #expect(body["tools"]?.arrayValue?.first?.objectValue?["function"]?.objectValue?["name"] == "list_tasks")
-        let messages = body["messages"]!.arrayValue!
-        #expect(messages[1].objectValue?["tool_calls"]?.arrayValue?.count == 1)
-        #expect(messages[2].objectValue?["tool_call_id"] == "c1")
+        #expect(body["stream_options"]?["include_usage"] == true)
+        #expect(body["tools"]?.arrayValue?.first?["function"]?["name"] == "list_tasks")
+        #expect(body["tools"]?.arrayValue?.first?["function"]?["parameters"] == .obj(["type": "object"]))
+        let messages = try #require(body["messages"]?.arrayValue)
+        #expect(messages[1]["tool_calls"]?.arrayValue?.count == 1)
+        #expect(messages[1]["content"] == .null)
+        #expect(messages[2]["tool_call_id"] == "c1")
     }
 }
