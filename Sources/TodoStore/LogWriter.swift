@@ -97,7 +97,8 @@ final class LogWriter: Sendable {
                 return
             }
             do {
-                let handle = try append(next.bytes, handle: next.handle, existsOnDisk: next.exists)
+                var syncNanoseconds: Int64 = 0
+                let handle = try append(next.bytes, handle: next.handle, existsOnDisk: next.exists, syncNanoseconds: &syncNanoseconds)
                 state.withLock { s in
                     s.handle = handle
                     if handle != nil { s.existsOnDisk = true }
@@ -111,6 +112,10 @@ final class LogWriter: Sendable {
                     continue
                 }
                 acknowledge(next.batch, synced: !next.bytes.isEmpty)
+                if !next.bytes.isEmpty {
+                    context.metrics.batchDurable(
+                        records: next.batch.count { !$0.bytes.isEmpty }, bytes: next.bytes.count, syncNanoseconds: syncNanoseconds)
+                }
                 gather(after: next.batch.count)
             } catch {
                 let stopped = context.fail.stop(error)
@@ -139,7 +144,7 @@ final class LogWriter: Sendable {
     }
 
     /// One write + fdatasync; creates the user directory and the file (syncing their parents) first if needed.
-    private func append(_ bytes: [UInt8], handle: StorageFile?, existsOnDisk: Bool) throws -> StorageFile? {
+    private func append(_ bytes: [UInt8], handle: StorageFile?, existsOnDisk: Bool, syncNanoseconds: inout Int64) throws -> StorageFile? {
         guard !bytes.isEmpty else { return handle }
         let backend = context.backend
         if !directoryDurable.value {
@@ -149,7 +154,10 @@ final class LogWriter: Sendable {
         }
         let file = try handle ?? backend.open(path, mode: .append)
         try backend.write(file, bytes)
+        let syncStart = ContinuousClock.now
         try backend.fdatasync(file)
+        let synced = ContinuousClock.now - syncStart
+        syncNanoseconds = synced.components.seconds * 1_000_000_000 + synced.components.attoseconds / 1_000_000_000
         if !existsOnDisk { try backend.fsyncDirectory(directory) }
         return file
     }
@@ -228,6 +236,8 @@ struct WriterContext: Sendable {
     let fail: FailState
     let hub: ChangeHub
     let counters: CommitCounters
+    /// The daemon's store instruments (`.disabled` unless the daemon passed its own).
+    let metrics: StoreMetrics
 }
 
 /// A Boolean shared between threads (for example "the user directory is durable").
