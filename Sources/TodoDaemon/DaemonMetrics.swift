@@ -85,11 +85,11 @@ public final class DaemonMetrics: Sendable {
         return [
             StatusFigure(name: "chat turns", value: samples.sum(HTTPMetrics.Name.turns)),
             StatusFigure(name: "first event p50", value: samples.median(HTTPMetrics.Name.firstEvent).map { $0 * 1000 }, unit: "ms"),
-            StatusFigure(name: "first text delta p50", value: samples.median(HTTPMetrics.Name.firstDelta).map { $0 * 1000 }, unit: "ms"),
-            StatusFigure(name: "HTTP requests", value: samples.sum(HTTPMetrics.Name.requests)),
+            StatusFigure(name: "first delta p50", value: samples.median(HTTPMetrics.Name.firstDelta).map { $0 * 1000 }, unit: "ms"),
+            StatusFigure(name: "http requests", value: samples.sum(HTTPMetrics.Name.requests)),
             StatusFigure(name: "store appends", value: appends),
-            StatusFigure(name: "store fdatasyncs", value: batches),
-            StatusFigure(name: "records per batch", value: batches > 0 ? appends / batches : nil),
+            StatusFigure(name: "store syncs", value: batches),
+            StatusFigure(name: "batch mean", value: batches > 0 ? appends / batches : nil),
         ]
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 import TodoControl
 import TodoCore
-import TodoDaemon
+@testable import TodoDaemon
 import TodoTesting
 
 // MARK: - GET /metrics on an in-process daemon
@@ -83,8 +83,28 @@ struct MetricsEndpointTests {
             for figure in status.figures ?? [] { figures[figure.name] = figure.value }
             #expect(figures["chat turns"] == 1)
             #expect(figures["store appends"] == Self.total(after, "todod_store_appends_total"))
-            #expect((figures["first text delta p50"] ?? 0) > 0)
+            #expect((figures["first delta p50"] ?? 0) > 0)
         }
+    }
+
+    @Test("status reads sums and a histogram median back from the exposition text")
+    func samplesFromText() {
+        let text = """
+            # TYPE x_seconds histogram
+            x_seconds_bucket{route="/a",le="0.001"} 0
+            x_seconds_bucket{route="/a",le="0.002"} 1
+            x_seconds_bucket{route="/a",le="+Inf"} 2
+            x_seconds_bucket{route="/b",le="0.001"} 0
+            x_seconds_bucket{route="/b",le="0.002"} 1
+            x_seconds_bucket{route="/b",le="+Inf"} 2
+            n_total{kind="a"} 3
+            n_total{kind="b"} 4.0
+            """
+        let samples = MetricSamples(text: text)
+        #expect(samples.sum("n_total") == 7)
+        #expect(samples.sum("missing_total") == 0)
+        #expect(samples.median("x_seconds") == 0.002, "rank 2 of 4 is the top of the 1-2 ms bucket")
+        #expect(samples.median("missing_seconds") == nil)
     }
 
     @Test("A Host that is not ours is refused on /metrics like on every route")

@@ -127,4 +127,4 @@ def test_counters_move(daemon):
         value(before, "todod_control_connections", "todod_control_connections_total")
 
     status = subprocess.run([TODOCTL, "status", "--socket", daemon["sock"]], capture_output=True, text=True, check=True).stdout
-    assert "store appends" in status and "records per batch" in status
+    assert "store appends" in status and "batch mean" in status
