@@ -27,6 +27,7 @@ public struct AgentResponder: Responder {
     private let toolDefinitions = ToolDefinitionCache()
     /// One in-process MCP session per user, each bound to its user when made.
     private let sessions: ToolSessionPool
+    private let metrics: AgentMetrics
 
     /// - Parameters:
     ///   - client: the model.
@@ -34,8 +35,10 @@ public struct AgentResponder: Responder {
     ///   - tasks: the task store the tools act on.
     ///   - clock: the daemon's clock (the prompt's date and "now" for dates in words).
     ///   - logger: where the agent logs.
+    ///   - metrics: model and tool call instruments (records nothing by default).
     public init(client: any LLMClient, configuration: LLMConfiguration, tasks: any TaskRepository,
-                clock: any WallClock = SystemWallClock(), logger: Logger) {
+                clock: any WallClock = SystemWallClock(), logger: Logger, metrics: AgentMetrics = .disabled) {
+        self.metrics = metrics
         self.client = client
         self.configuration = configuration
         self.tasks = tasks
@@ -139,6 +142,7 @@ public struct AgentResponder: Responder {
                 let summary = ToolOutcomeSummary(
                     isError: outcome.isError, taskTitle: outcome.structured?.objectValue?["title"]?.stringValue,
                     count: outcome.structured?.objectValue?["count"]?.intValue)
+                metrics.toolCalled(tools.contains { $0.name == call.name } ? call.name : "unknown", isError: outcome.isError)
                 out.yield(.toolFinished(callID: id, title: AgentPrompt.finishedTitle(name: call.name, outcome: summary),
                                         result: outcome.text, isError: outcome.isError))
                 messages.append(ChatMessage(role: .tool, content: outcome.isError ? "Error: \(outcome.text)" : outcome.text, toolCallID: call.id))
@@ -155,16 +159,23 @@ public struct AgentResponder: Responder {
         while true {
             var text = ""
             var calls: [ToolCallRequest] = []
+            let started = ContinuousClock.now
             do {
-                for try await event in client.stream(request) {
-                    switch event {
-                    case .textDelta(let delta):
-                        text += delta
-                        out.yield(.textDelta(delta))
-                    case .toolCalls(let received): calls = received
-                    case .usage, .finished: break
+                do {
+                    for try await event in client.stream(request) {
+                        switch event {
+                        case .textDelta(let delta):
+                            text += delta
+                            out.yield(.textDelta(delta))
+                        case .toolCalls(let received): calls = received
+                        case .usage, .finished: break
+                        }
                     }
+                } catch {
+                    metrics.modelCallFailed(error)
+                    throw error
                 }
+                metrics.modelCallSucceeded(since: started)
                 return (text, calls)
             } catch let error as TodoAgentError where error.isRetryable && text.isEmpty && attempt < configuration.maxRetries {
                 attempt += 1

@@ -107,8 +107,9 @@ public struct LLMConfiguration: Sendable, Hashable {
 ///   - tasks: the task store the tools act on.
 ///   - clock: the daemon's clock ("today" in the prompt and for dates in words).
 ///   - logger: where the agent logs.
+///   - metrics: model and tool call instruments (records nothing by default).
 public func makeResponder(configuration: LLMConfiguration, tasks: any TaskRepository, clock: any WallClock = SystemWallClock(),
-                          logger: Logger) -> any Responder {
+                          logger: Logger, metrics: AgentMetrics = .disabled) -> any Responder {
     if let problem = configuration.problem {
         logger.warning("assistant disabled", metadata: ["todo.llm.problem": .string(problem)])
         return UnconfiguredResponder(message: problem)
@@ -116,5 +117,5 @@ public func makeResponder(configuration: LLMConfiguration, tasks: any TaskReposi
     let client = OpenAICompatibleClient(
         baseURL: configuration.baseURL, apiKey: configuration.apiKey,
         requestTimeout: .milliseconds(Int64(configuration.turnTimeoutSeconds * 1000) + 5000))
-    return AgentResponder(client: client, configuration: configuration, tasks: tasks, clock: clock, logger: logger)
+    return AgentResponder(client: client, configuration: configuration, tasks: tasks, clock: clock, logger: logger, metrics: metrics)
 }

@@ -27,12 +27,17 @@ public struct StatusResult: Sendable, Hashable, Codable {
     public var tasks: TaskCounts
     /// Store statistics as the store reports them.
     public var store: JSONValue?
+    /// Headline figures from the daemon's metrics registry, for operators (the numbers `GET /metrics` serves; absent from
+    /// daemons that predate it).
+    public var figures: [StatusFigure]?
 
     /// - Parameters: see the properties.
     public init(
         version: String, pid: Int32, uptimeSeconds: Double, dataDirectory: String, controlSocket: String,
-        http: String?, user: UserID, role: ControlRole? = nil, tasks: TaskCounts, store: JSONValue?, storeLocation: String? = nil
+        http: String?, user: UserID, role: ControlRole? = nil, tasks: TaskCounts, store: JSONValue?, storeLocation: String? = nil,
+        figures: [StatusFigure]? = nil
     ) {
+        self.figures = figures
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -47,11 +52,28 @@ public struct StatusResult: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, http, user, role, tasks, store
+        case version, pid, http, user, role, tasks, store, figures
         case uptimeSeconds = "uptime_seconds"
         case dataDirectory = "data_directory"
         case storeLocation = "store_location"
         case controlSocket = "control_socket"
+    }
+}
+
+/// One headline figure of `status` (for example ChatKit turns, or the p50 time to the first text delta).
+public struct StatusFigure: Sendable, Hashable, Codable {
+    /// What it counts, for people (`chat turns`).
+    public var name: String
+    /// The value; nil when there is nothing to compute it from yet (a p50 before any sample).
+    public var value: Double?
+    /// The unit (`ms`, or empty for a count).
+    public var unit: String
+
+    /// - Parameters: see the properties.
+    public init(name: String, value: Double?, unit: String = "") {
+        self.name = name
+        self.value = value
+        self.unit = unit
     }
 }
 

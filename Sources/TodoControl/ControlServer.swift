@@ -13,6 +13,8 @@ public struct ControlServerConfiguration: Sendable {
     public var maxLineBytes: Int
     /// Connections that send nothing for this long are closed (subscribers are exempt).
     public var idleTimeout: Duration
+    /// Connection counts for `/metrics` (records nothing unless the daemon sets its own).
+    public var metrics: ControlMetrics = .disabled
 
     /// - Parameters:
     ///   - listener: where to listen.
@@ -145,6 +147,8 @@ public final class ControlServer: Sendable {
     }
 
     private func serve(_ connection: Connection) async {
+        configuration.metrics.connectionOpened()
+        defer { configuration.metrics.connectionClosed() }
         let state = ConnectionState(channel: connection.channel)
         connections.withLock { $0[ObjectIdentifier(state)] = state }
         defer { _ = connections.withLock { $0.removeValue(forKey: ObjectIdentifier(state)) } }

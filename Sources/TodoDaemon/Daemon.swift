@@ -103,6 +103,7 @@ public final class Daemon: Sendable {
         let policy = try policy(for: configuration, accounts: context.accounts)
         let http = try DaemonHTTP.plan(configuration: configuration, inherited: context.inheritedSockets)
         let database = try configuration.databaseConfiguration()
+        let metrics = DaemonMetrics(version: DaemonRuntime.version, startTime: Double(context.clock.now().millisecondsSinceEpoch) / 1000)
         do {
             try Task.checkCancellation()
             let opened: OpenedStore
@@ -110,14 +111,14 @@ public final class Daemon: Sendable {
                 opened = .postgres(try await openDatabase(database, context: context, logger: logger))
             } else {
                 context.notifier.status("recovering \(configuration.dataDirectory)")
-                opened = .file(try await openStore(configuration: configuration, context: context))
+                opened = .file(try await openStore(configuration: configuration, context: context, metrics: metrics.store))
             }
             do {
                 try Task.checkCancellation()
                 let auth = try await makeAuth(configuration: configuration, opened: opened, secret: secret, context: context)
                 return try await assemble(
                     overrides: overrides, configuration: configuration, store: opened.store, auth: auth, policy: policy, http: http,
-                    context: context, logger: logger)
+                    context: context, metrics: metrics, logger: logger)
             } catch {
                 await opened.store.close()
                 throw error
@@ -128,7 +129,7 @@ public final class Daemon: Sendable {
         }
     }
 
-    private static func openStore(configuration: DaemonConfiguration, context: DaemonContext) async throws -> Store {
+    private static func openStore(configuration: DaemonConfiguration, context: DaemonContext, metrics: StoreMetrics) async throws -> Store {
         let directory = configuration.dataDirectory
         do {
             if context.storage is POSIXStorage {
@@ -144,8 +145,10 @@ public final class Daemon: Sendable {
                     throw DaemonError.startup("cannot open the data directory \(directory): it is not a directory", errno: ENOTDIR)
                 }
             }
+            var options = StoreOptions(repair: configuration.repair)
+            options.metrics = metrics
             return try await Store.open(
-                directory: directory, backend: context.storage, clock: context.clock, options: StoreOptions(repair: configuration.repair),
+                directory: directory, backend: context.storage, clock: context.clock, options: options,
                 logger: context.makeLogger("todo.store"))
         } catch let error as DaemonError {
             throw error
@@ -158,7 +161,7 @@ public final class Daemon: Sendable {
 
     private static func assemble(
         overrides: DaemonOverrides, configuration: DaemonConfiguration, store: any DataStore, auth: AuthService, policy: PeerPolicy, http: DaemonHTTP?,
-        context: DaemonContext, logger: Logger
+        context: DaemonContext, metrics: DaemonMetrics, logger: Logger
     ) async throws -> Daemon {
         let (failures, failureSink) = AsyncStream<StoreError>.makeStream()
         store.onFatalFailure { failureSink.yield($0) }
@@ -171,11 +174,13 @@ public final class Daemon: Sendable {
         let trigger = ShutdownTrigger()
         let handler = DaemonControlHandler(
             store: store, auth: auth, runtime: runtime, clock: context.clock, shutdown: { await trigger.trigger() },
-            logger: context.makeLogger("todo.control"))
+            logger: context.makeLogger("todo.control"), metrics: metrics)
         let server: ControlServer
+        var controlConfiguration = ControlServerConfiguration(listener: listener, idleTimeout: .seconds(configuration.idleTimeoutSeconds))
+        controlConfiguration.metrics = metrics.control
         do {
             server = try await ControlServer.bind(
-                configuration: ControlServerConfiguration(listener: listener, idleTimeout: .seconds(configuration.idleTimeoutSeconds)),
+                configuration: controlConfiguration,
                 handler: handler, access: access, logger: context.makeLogger("todo.control"))
         } catch {
             throw DaemonError.startup("cannot listen on the control socket \(listener.description): \(error)")
@@ -187,7 +192,8 @@ public final class Daemon: Sendable {
             var httpContext = context
             httpContext.environment = configuration.environmentWithResolvedLLM(context.environment)
             services.append(.init(service: http.makeService(
-                store: store, auth: auth, runtime: runtime, context: httpContext, uiMode: configuration.uiMode, onReady: { await readiness.markReady("http") })))
+                store: store, auth: auth, runtime: runtime, context: httpContext, uiMode: configuration.uiMode, metrics: metrics,
+                onReady: { await readiness.markReady("http") })))
         }
         let reloader = DaemonReloader(
             overrides: overrides, initial: configuration, context: context, runtime: runtime, logger: logger)

@@ -15,6 +15,8 @@ struct DaemonControlHandler: ControlHandler {
     let clock: any WallClock
     let shutdown: @Sendable () async -> Void
     let logger: Logger
+    /// The daemon's metrics, for the headline figures of `status` (none without).
+    var metrics: DaemonMetrics?
 
     func handle(_ request: ControlRequest, from peer: ControlPeer) async -> ControlReply {
         do {
@@ -110,7 +112,8 @@ struct DaemonControlHandler: ControlHandler {
             version: DaemonRuntime.version, pid: getpid(), uptimeSeconds: (runtime.uptimeSeconds * 1000).rounded() / 1000,
             dataDirectory: runtime.dataDirectory, controlSocket: runtime.controlListener, http: runtime.httpListener, user: peer.user,
             role: peer.role, tasks: TaskCounts(total: tasks.count, pending: tasks.count - done, completed: done),
-            store: peer.role == .operator ? try Self.json(await store.stats()) : nil, storeLocation: store.location)
+            store: peer.role == .operator ? try Self.json(await store.stats()) : nil, storeLocation: store.location,
+            figures: peer.role == .operator ? metrics?.headline() : nil)
     }
 
     private func issueToken(_ p: IssueTokenParams, peer: ControlPeer) async throws -> TokenResult {

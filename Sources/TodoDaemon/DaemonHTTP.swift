@@ -75,17 +75,21 @@ private func boundIPv4(fd: Int32) -> (host: String, port: Int)? {
 
 extension DaemonHTTP {
     /// Builds the HTTP service with the LLM agent (configured from the environment, or a responder that
-    /// explains how to configure it) and the MCP endpoint; `onReady` runs once it accepts connections.
+    /// explains how to configure it), the MCP endpoint and `GET /metrics` from `metrics`; `onReady` runs once it
+    /// accepts connections.
     func makeService(
         store: any DataStore, auth: AuthService, runtime: DaemonRuntime, context: DaemonContext, uiMode: UIMode,
-        onReady: @escaping @Sendable () async -> Void
+        metrics: DaemonMetrics, onReady: @escaping @Sendable () async -> Void
     ) -> any Service {
         let llm = LLMConfiguration.fromEnvironment(context.environment)
-        let responder = makeResponder(configuration: llm, tasks: store, clock: context.clock, logger: context.makeLogger("todo.agent"))
+        let responder = makeResponder(
+            configuration: llm, tasks: store, clock: context.clock, logger: context.makeLogger("todo.agent"), metrics: metrics.agent)
         let mcp = MCPHTTPEndpoint(repository: store, clock: context.clock, logger: context.makeLogger("todo.mcp"))
-        let dependencies = HTTPDependencies(
+        var dependencies = HTTPDependencies(
             tasks: store, threads: store, auth: auth, responder: responder, clock: context.clock,
             logger: context.makeLogger("todo.http"), mcpEndpoint: mcp)
+        dependencies.metrics = metrics.http
+        dependencies.metricsExposition = { await metrics.exposition(store: store) }
         let configuration = HTTPConfiguration(
             bind: bind, chatRateLimitPerMinute: runtime.settings.chatRateLimit, maxConcurrentStreamsPerUser: maxStreamsPerUser)
         let server = HTTPServer(configuration: configuration, dependencies: dependencies, uiMode: uiMode, onListening: { _ in await onReady() })

@@ -28,6 +28,7 @@ struct ChatKitServer: Sendable {
     let logger: Logger
     let maxMessageBytes: Int
     let turnTimeoutSeconds: Int
+    var metrics: HTTPMetrics = .disabled
 
     /// A fresh id: `prefix_` + 16 characters from TodoCore's one id generator (about 80 bits).
     static func newID(_ prefix: String) -> String {
@@ -110,8 +111,9 @@ struct ChatKitServer: Sendable {
     /// thread, saving the user's message), the client still gets a stream: one in-band `error` event saying so
     /// (allow_retry), as it would for a failure during the turn. Other setup errors stay HTTP errors.
     private func streaming(_ setup: () async throws -> ChatKitStream) async throws -> ChatKitOutcome {
+        let start = ContinuousClock.now
         do {
-            return .stream(try await setup())
+            return .stream(try await setup().instrumented(metrics, since: start))
         } catch let error as TodoError where error.code == .unavailable {
             logger.warning("chatkit: store unavailable; answering with an error event", metadata: ["error": "\(error)"])
             let event = Self.storeErrorEvent(error, otherwise: "")

@@ -87,6 +87,10 @@ public struct HTTPDependencies: Sendable {
     public var logger: Logger
     /// MCP streamable HTTP at `POST/GET/DELETE /mcp` (TodoTools), authenticated like every `/api` route.
     public var mcpEndpoint: MCPHTTPEndpoint?
+    /// Request, turn and stream instruments (records nothing unless the daemon sets its own).
+    public var metrics: HTTPMetrics = .disabled
+    /// The Prometheus text served at `GET /metrics`; nil serves an empty one.
+    public var metricsExposition: (@Sendable () async -> [UInt8])?
 
     /// - Parameters:
     ///   - tasks: the task repository.

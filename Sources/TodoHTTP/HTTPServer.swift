@@ -78,18 +78,21 @@ public struct HTTPServer: Service {
 
     static func buildRouter(configuration: HTTPConfiguration, dependencies: HTTPDependencies, uiMode: UIMode, hosts: HostPolicy) -> Router<TodoRequestContext> {
         let router = Router(context: TodoRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
         router.add(middleware: APIErrorMiddleware(logger: dependencies.logger))
         router.add(middleware: SecurityMiddleware(hosts: hosts, auth: dependencies.auth))
         let limiter = TurnLimiter(
             perMinute: configuration.chatRateLimitPerMinute, maxConcurrent: configuration.maxConcurrentStreamsPerUser, clock: dependencies.clock)
         let chatkit = ChatKitServer(
             threads: dependencies.threads, responder: dependencies.responder, clock: dependencies.clock, limiter: limiter,
-            logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds)
+            logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds,
+            metrics: dependencies.metrics)
         addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes, defaultZone: dependencies.timeZone)
         addTaskRoutes(to: router, dependencies: dependencies, maxBody: configuration.maxBodyBytes)
         addCalendarRoutes(to: router, dependencies: dependencies)
         addSessionRoutes(to: router, auth: dependencies.auth)
-        addEventRoutes(to: router, tasks: dependencies.tasks)
+        addEventRoutes(to: router, tasks: dependencies.tasks, metrics: dependencies.metrics)
+        addMetricsRoute(to: router, exposition: dependencies.metricsExposition)
         addStaticRoutes(to: router, mode: uiMode)
         router.get("/api/openapi.json") { _, _ in jsonResponse(OpenAPIDocument.document) }
         if let mcp = dependencies.mcpEndpoint {

@@ -77,6 +77,8 @@ enum OpenAPIDocument {
         "security": .array([.obj(["bearer": .array([])]), .obj(["cookie": .array([])])]),
         "paths": .obj([
             "/healthz": .obj(["get": op("Liveness probe", auth: false, ok: [(200, "ok", json(anyObject))], errors: [])]),
+            "/metrics": .obj(["get": op("Prometheus metrics (text format 0.0.4; names and labels in README.md); no token", auth: false,
+                ok: [(200, "the metrics", .obj(["text/plain": .obj(["schema": .obj(["type": "string"])])]))], errors: [])]),
             "/": .obj(["get": op("The web UI", auth: false, ok: [(200, "HTML page", html), (304, "not modified (If-None-Match)", nil)], errors: [])]),
             "/login": .obj(["get": op("Sign-in page; posts the code in the URL fragment to /api/session", auth: false,
                 ok: [(200, "HTML page", html), (304, "not modified (If-None-Match)", nil)], errors: [])]),

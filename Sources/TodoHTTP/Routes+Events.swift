@@ -12,7 +12,7 @@ import ServiceLifecycle
 // MARK: - GET /api/events and GET /healthz
 
 extension HTTPServer {
-    static func addEventRoutes(to router: Router<TodoRequestContext>, tasks: any TaskRepository) {
+    static func addEventRoutes(to router: Router<TodoRequestContext>, tasks: any TaskRepository, metrics: HTTPMetrics = .disabled) {
         router.get("/healthz") { _, _ -> Response in
             jsonResponse(.obj(["status": "ok"]))
         }
@@ -20,6 +20,8 @@ extension HTTPServer {
             let user = try context.requireUser()
             let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
             return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                metrics.subscriberJoined()
+                defer { metrics.subscriberLeft() }
                 let (frames, continuation) = AsyncStream<[UInt8]>.makeStream()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {

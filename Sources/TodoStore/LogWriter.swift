@@ -120,7 +120,8 @@ final class LogWriter: Sendable {
             for entry in next.batch { bytes += entry.bytes }
             do {
                 let started = ContinuousClock.now
-                let handle = try append(bytes, handle: next.handle, existsOnDisk: next.exists)
+                var syncNanoseconds: Int64 = 0
+                let handle = try append(bytes, handle: next.handle, existsOnDisk: next.exists, syncNanoseconds: &syncNanoseconds)
                 if !bytes.isEmpty { lastSync = ContinuousClock.now - started }
                 state.withLock { s in
                     s.handle = handle
@@ -134,9 +135,12 @@ final class LogWriter: Sendable {
                     next.batch.forEach { $0.waiter?.resume(throwing: failure) }
                     continue
                 }
-                // The one point per batch where it is durable: records, bytes and the write + fdatasync time
-                // (for metrics: `batchDurable(records:bytes:syncNanoseconds:)`).
                 acknowledge(next.batch, synced: !bytes.isEmpty)
+                // The one point per batch where it is durable: records, bytes and the fdatasync time.
+                if !bytes.isEmpty {
+                    context.metrics.batchDurable(
+                        records: next.batch.count { !$0.bytes.isEmpty }, bytes: bytes.count, syncNanoseconds: syncNanoseconds)
+                }
                 gather(after: next.batch.count, lastSync: lastSync)
             } catch {
                 let stopped = context.fail.stop(error)
@@ -178,7 +182,7 @@ final class LogWriter: Sendable {
     }
 
     /// One write + fdatasync; creates the user directory and the file (syncing their parents) first if needed.
-    private func append(_ bytes: [UInt8], handle: StorageFile?, existsOnDisk: Bool) throws -> StorageFile? {
+    private func append(_ bytes: [UInt8], handle: StorageFile?, existsOnDisk: Bool, syncNanoseconds: inout Int64) throws -> StorageFile? {
         guard !bytes.isEmpty else { return handle }
         let backend = context.backend
         if !directoryDurable.value {
@@ -188,7 +192,10 @@ final class LogWriter: Sendable {
         }
         let file = try handle ?? backend.open(path, mode: .append)
         try backend.write(file, bytes)
+        let syncStart = ContinuousClock.now
         try backend.fdatasync(file)
+        let synced = ContinuousClock.now - syncStart
+        syncNanoseconds = synced.components.seconds * 1_000_000_000 + synced.components.attoseconds / 1_000_000_000
         if !existsOnDisk { try backend.fsyncDirectory(directory) }
         return file
     }
@@ -267,6 +274,8 @@ struct WriterContext: Sendable {
     let fail: FailState
     let hub: ChangeHub
     let counters: CommitCounters
+    /// The daemon's store instruments (`.disabled` unless the daemon passed its own).
+    let metrics: StoreMetrics
 }
 
 /// A Boolean shared between threads (for example "the user directory is durable").

@@ -83,6 +83,7 @@ extension Store {
             let lines = records.count + state.lineCounts(kind).total - linesBefore
             if kind == .tasks { state.tasks.didRewrite(lines: lines) } else { state.threads.lineCount = lines }
             if let failure = fail.error { throw failure }
+            context.metrics.compacted(file: kind == .tasks ? "tasks" : "threads")
             logger.debug("compacted", metadata: ["todo.path": "\(path)", "todo.lines_before": "\(linesBefore)", "todo.lines_after": "\(records.count)"])
             writer.acknowledge(covered, synced: covered.contains { !$0.bytes.isEmpty })
         } catch {

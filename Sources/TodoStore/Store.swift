@@ -38,7 +38,8 @@ public actor Store: DataStore {
         self.options = options
         self.logger = logger
         self.fail = FailState(relay: relay, hub: hub, logger: logger)
-        self.context = WriterContext(backend: backend, queue: io.queue, groupCommit: options.groupCommit, fail: fail, hub: hub, counters: CommitCounters())
+        self.context = WriterContext(backend: backend, queue: io.queue, groupCommit: options.groupCommit, fail: fail, hub: hub, counters: CommitCounters(),
+            metrics: options.metrics)
     }
 
     var failureState: StoreError? { fail.error }
@@ -127,13 +128,21 @@ public actor Store: DataStore {
     public func stats() -> StoreStats {
         let counts = context.counters.value
         var s = StoreStats(users: 0, tasks: 0, threads: 0, items: 0, bytes: 0, appends: counts.appends, syncs: counts.syncs)
+        var files = [StoreFileStats(file: "tasks", bytes: 0, lines: 0, liveLines: 0), StoreFileStats(file: "threads", bytes: 0, lines: 0, liveLines: 0)]
         for state in users.values {
+            for (index, kind) in [FileKind.tasks, .threads].enumerated() {
+                let lines = state.lineCounts(kind)
+                files[index].bytes += state.writer(kind).size
+                files[index].lines += lines.total
+                files[index].liveLines += lines.live
+            }
             s.users += 1
             s.tasks += state.tasks.count
             s.threads += state.threads.threads.count
             s.items += state.threads.itemCount
             s.bytes += state.taskWriter.size + state.threadWriter.size
         }
+        s.files = files
         return s
     }
 

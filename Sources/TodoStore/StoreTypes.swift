@@ -19,6 +19,8 @@ public struct StoreOptions: Sendable {
     public var lockDirectory: Bool
     /// The zone a recurring task without its own zone moves on in (the daemon's zone).
     public var timeZone: TimeZone
+    /// The daemon's store instruments (set by the composition root; records nothing by default).
+    public var metrics: StoreMetrics = .disabled
 
     /// - Parameters:
     ///   - groupCommit: share fsyncs among concurrent writers.
@@ -77,6 +79,9 @@ public struct StoreStats: Sendable, Codable, Hashable {
     public var appends: Int = 0
     /// Write + fdatasync batches since open (fewer than `appends` when group commit shares them).
     public var syncs: Int = 0
+    /// The data files by kind (`tasks`, `threads`), summed over users: bytes, lines and live lines (the file
+    /// store only; the rest are lines compaction would drop).
+    public var files: [StoreFileStats]?
 
     /// - Parameters: see the properties (`bytes` is the database's size for PostgreSQL).
     public init(users: Int, tasks: Int, threads: Int, items: Int, bytes: Int, appends: Int = 0, syncs: Int = 0) {
@@ -87,6 +92,26 @@ public struct StoreStats: Sendable, Codable, Hashable {
         self.bytes = bytes
         self.appends = appends
         self.syncs = syncs
+    }
+}
+
+/// One kind of data file, summed over users (for `/metrics`).
+public struct StoreFileStats: Sendable, Codable, Hashable {
+    /// `tasks` or `threads`.
+    public var file: String
+    /// Bytes in those files.
+    public var bytes: Int
+    /// Lines after the header.
+    public var lines: Int
+    /// Lines compaction would keep.
+    public var liveLines: Int
+
+    /// - Parameters: see the properties.
+    public init(file: String, bytes: Int, lines: Int, liveLines: Int) {
+        self.file = file
+        self.bytes = bytes
+        self.lines = lines
+        self.liveLines = liveLines
     }
 }
 

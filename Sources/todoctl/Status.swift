@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TodoControl
 
 // MARK: - status
@@ -20,8 +21,19 @@ struct Status: AsyncParsableCommand {
             control socket  \(s.controlSocket)
             http            \(s.http ?? "off")
             your tasks      \(s.tasks.total) (\(s.tasks.pending) pending, \(s.tasks.completed) completed)
-            """
+            """ + Self.figures(s.figures ?? [])
         }
+    }
+
+    /// The daemon's headline figures (from its metrics registry), one per line.
+    static func figures(_ figures: [StatusFigure]) -> String {
+        figures.map { figure in
+            let value = figure.value.map { v in
+                v == v.rounded() && figure.unit.isEmpty ? String(Int(v)) : String(format: "%.2f", v)
+            } ?? "-"
+            let name = figure.name.count < 16 ? figure.name + String(repeating: " ", count: 16 - figure.name.count) : figure.name + " "
+            return "\n" + name + value + (figure.unit.isEmpty || figure.value == nil ? "" : " " + figure.unit)
+        }.joined()
     }
 
     static func uptime(_ seconds: Double) -> String {

@@ -55,7 +55,7 @@ struct OpenAPIContractTests {
             let etag = try await client.call("/", .get).headers[.eTag] ?? ""
             // (documented path, method, request path, token?, extra headers, body)
             let cases: [(String, HTTPRequest.Method, String, String?, HTTPFields, String?)] = [
-                ("/healthz", .get, "/healthz", nil, [:], nil),
+                ("/healthz", .get, "/healthz", nil, [:], nil), ("/metrics", .get, "/metrics", nil, [:], nil),
                 ("/", .get, "/", nil, [:], nil), ("/", .get, "/", nil, [.ifNoneMatch: etag], nil),
                 ("/login", .get, "/login", nil, [:], nil), ("/assets/{name}", .get, "/assets/nope.js", nil, [:], nil),
                 ("/api/openapi.json", .get, "/api/openapi.json", token, [:], nil), ("/api/openapi.json", .get, "/api/openapi.json", nil, [:], nil),
