@@ -31,9 +31,12 @@ public struct DataDirectoryLock: Sendable {
             let who = pid.map { "another todod (pid \($0))" } ?? "another todod"
             throw StoreError(.locked, "\(who) is using \(directory); stop it first or choose another --data-dir", path: path)
         }
+        // Overwrite the previous owner's pid in place and cut only what is left of a longer one: truncating the
+        // file to zero first stalled start-up for up to 0.7 s on a busy ext4 disk (a journal wait, issue 11).
         let text = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
         _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        var info = stat()
+        if fstat(fd, &info) == 0, Int(info.st_size) > text.count { _ = ftruncate(fd, off_t(text.count)) }
         return DataDirectoryLock(descriptor: fd, path: path)
     }
 

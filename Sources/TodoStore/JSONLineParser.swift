@@ -13,6 +13,8 @@ enum JSONScalar {
     case strings([String])
     /// A number with a fraction or exponent, or a nested object/array: accepted and ignored.
     case other
+    /// A string checked to be valid (escapes and UTF-8) but not materialized (the `unmaterialized` key).
+    case validated
 }
 
 /// A lean, allocation-light parser for one JSON object on one line (the common record shape).
@@ -30,7 +32,12 @@ struct JSONLineParser {
 
     /// Parses `bytes` as one JSON object and calls `visit` for each member.
     /// Keys arrive as raw bytes (unescaped first when they contain escapes).
-    static func parseObject(_ bytes: UnsafeBufferPointer<UInt8>, visit: (UnsafeBufferPointer<UInt8>, JSONScalar) throws -> Void) throws {
+    /// - Parameter unmaterialized: a top-level key whose string value is only validated (arrives as
+    ///   `.validated`, accepting and rejecting exactly what a materialized string would), so recovery can
+    ///   skip building large strings it keeps as raw lines.
+    static func parseObject(
+        _ bytes: UnsafeBufferPointer<UInt8>, unmaterialized: StaticString? = nil, visit: (UnsafeBufferPointer<UInt8>, JSONScalar) throws -> Void
+    ) throws {
         var parser = JSONLineParser(bytes: bytes)
         parser.skipSpace()
         try parser.expect(UInt8(ascii: "{"))
@@ -44,7 +51,14 @@ struct JSONLineParser {
                 parser.skipSpace()
                 try parser.expect(UInt8(ascii: ":"))
                 parser.skipSpace()
-                let value = try parser.parseValue(depth: 1)
+                let value: JSONScalar
+                if let unmaterialized, case .raw(let raw) = key, parser.peek() == UInt8(ascii: "\""),
+                   raw.elementsEqual(UnsafeBufferPointer(start: unmaterialized.utf8Start, count: unmaterialized.utf8CodeUnitCount)) {
+                    try parser.validateString()
+                    value = .validated
+                } else {
+                    value = try parser.parseValue(depth: 1)
+                }
                 switch key {
                 case .raw(let raw): try visit(raw, value)
                 case .string(let text): try Array(text.utf8).withUnsafeBufferPointer { try visit($0, value) }
@@ -180,6 +194,81 @@ struct JSONLineParser {
             return .raw(raw)
         }
         return .string(try unescape(raw, base: start))
+    }
+
+    /// Checks a string as `parseString` would (same failures) without building it: escapes must be valid
+    /// (surrogates paired), and the bytes between escapes valid UTF-8 (an escape always yields whole scalars,
+    /// so this is the same as validating the unescaped result).
+    private mutating func validateString() throws {
+        try expect(UInt8(ascii: "\""))
+        var segment = pos
+        while true {
+            guard let c = peek() else { throw fail("unterminated string") }
+            if c == UInt8(ascii: "\"") { break }
+            if c < 0x20 { throw fail("control character in string") }
+            if c == UInt8(ascii: "\\") {
+                try validateUTF8(segment, pos)
+                pos = try validateEscape(at: pos)
+                segment = pos
+                continue
+            }
+            pos += 1
+        }
+        try validateUTF8(segment, pos)
+        pos += 1
+    }
+
+    private func validateUTF8(_ from: Int, _ to: Int) throws {
+        guard from < to else { return }
+        let segment = UnsafeBufferPointer(rebasing: bytes[from..<to])
+        if segment.allSatisfy({ $0 < 0x80 }) { return }
+        var iterator = segment.makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        while true {
+            switch parser.parseScalar(from: &iterator) {
+            case .valid: continue
+            case .emptyInput: return
+            case .error: throw Failure(offset: from, reason: "invalid UTF-8 in string")
+            }
+        }
+    }
+
+    /// Validates the escape at `at` (a backslash) and returns the offset after it.
+    private func validateEscape(at: Int) throws -> Int {
+        guard at + 1 < bytes.count else { throw Failure(offset: at, reason: "dangling backslash") }
+        switch bytes[at + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"),
+             UInt8(ascii: "r"), UInt8(ascii: "t"):
+            return at + 2
+        case UInt8(ascii: "u"):
+            let scalar = try hex4(at + 2)
+            if (0xD800...0xDBFF).contains(scalar) {
+                guard at + 12 <= bytes.count, bytes[at + 6] == UInt8(ascii: "\\"), bytes[at + 7] == UInt8(ascii: "u") else {
+                    throw Failure(offset: at + 6, reason: "unpaired surrogate")
+                }
+                guard (0xDC00...0xDFFF).contains(try hex4(at + 8)) else { throw Failure(offset: at + 6, reason: "unpaired surrogate") }
+                return at + 12
+            }
+            guard !(0xDC00...0xDFFF).contains(scalar) else { throw Failure(offset: at + 6, reason: "unpaired surrogate") }
+            return at + 6
+        default:
+            throw Failure(offset: at, reason: "unknown escape")
+        }
+    }
+
+    private func hex4(_ at: Int) throws -> UInt32 {
+        guard at + 4 <= bytes.count else { throw Failure(offset: at, reason: "short \\u escape") }
+        var v: UInt32 = 0
+        for k in at..<(at + 4) {
+            let h = bytes[k]
+            switch h {
+            case 0x30...0x39: v = v << 4 | UInt32(h - 0x30)
+            case 0x41...0x46: v = v << 4 | UInt32(h - 0x41 + 10)
+            case 0x61...0x66: v = v << 4 | UInt32(h - 0x61 + 10)
+            default: throw Failure(offset: k, reason: "bad hex digit in \\u escape")
+            }
+        }
+        return v
     }
 
     private func unescape(_ raw: UnsafeBufferPointer<UInt8>, base: Int) throws -> String {

@@ -1,3 +1,5 @@
+import TodoCore
+
 // MARK: - Fuzz check
 
 extension RecordCodec {
@@ -18,6 +20,15 @@ extension RecordCodec {
             guard let again = try? decode(line) else { preconditionFailure("re-encoded record does not decode: \(record)") }
             precondition(again == record, "round trip changed the record: \(record) -> \(again)")
             precondition(encode(again) == encoded, "encoding is not canonical")
+        }
+        // Recovery's lean threads-file decoder accepts exactly the lines the full decoder accepts, with the same ids.
+        let full = try? decode(input)
+        switch try? input.withUnsafeBufferPointer({ try decodeThreadLine(buffer: $0) }) {
+        case nil: precondition(full == nil, "lean thread-line decoder refused a valid line")
+        case .record(let record): precondition(full == record, "lean thread-line decoder changed a record")
+        case .item(let id, let threadID):
+            guard case .item(let item) = full, item.id == id, item.threadID == threadID else { preconditionFailure("lean decoder accepted an item line the full decoder refuses") }
+        case .itemDeleted(let id, let threadID): precondition(full == .itemDeleted(id: id, threadID: threadID), "lean decoder changed an item deletion")
         }
         for kind in [FileKind.tasks, .threads] {
             let result = input.withUnsafeBufferPointer { LineScanner.scan($0, kind: kind) { _ in } }

@@ -48,7 +48,7 @@ struct Recovery {
             let threadPath = joinPath(userDirectory, FileKind.threads.fileName)
             if backend.exists(threadPath) {
                 var version = storeFormatVersion
-                recovered.threadFileSize = try load(threadPath, kind: .threads, version: &version, reserve: { _ in }) { recovered.threads.apply($0) }
+                recovered.threadFileSize = try loadThreads(threadPath, into: &recovered.threads)
             }
             out[user] = recovered
         }
@@ -68,6 +68,26 @@ struct Recovery {
         let bytes = try backend.read(path)
         reserve(bytes.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 })
         let scan = bytes.withUnsafeBufferPointer { buf in LineScanner.scan(buf, kind: kind, record: apply) }
+        return try finish(path, bytes: bytes, scan: scan, version: &version)
+    }
+
+    /// Loads a threads file lazily: every line is validated as `load` would, but item lines are kept as raw
+    /// bytes per thread and decoded on the thread's first use (`ThreadTable.keepUnloaded`).
+    private func loadThreads(_ path: String, into threads: inout ThreadTable) throws -> Int {
+        let bytes = try backend.read(path)
+        let scan = bytes.withUnsafeBufferPointer { buf in
+            LineScanner.scan(buf, kind: .threads, decode: { try RecordCodec.decodeThreadLine(buffer: $0) }, header: { line in
+                if case .record(.header(let kind, let version)) = line { return (kind, version) }
+                return nil
+            }, line: { line, raw in threads.keepUnloaded(line, raw: raw) })
+        }
+        threads.finishUnloaded()
+        var version = storeFormatVersion
+        return try finish(path, bytes: bytes, scan: scan, version: &version)
+    }
+
+    /// Acts on a scan's outcome: refuses a newer format, cuts a torn tail, refuses or quarantines corruption.
+    private func finish(_ path: String, bytes: [UInt8], scan: LineScanner.Result, version: inout Int) throws -> Int {
         if let version = scan.unsupportedVersion {
             throw StoreError(.unsupportedVersion, "\(path) has format version \(version); this todod reads up to \(storeFormatVersion)", path: path)
         }
@@ -136,6 +156,17 @@ enum LineScanner {
 
     /// Calls `record` for every valid line before the first invalid one.
     static func scan(_ buf: UnsafeBufferPointer<UInt8>, kind: FileKind, record: (StoreRecord) -> Void) -> Result {
+        scan(buf, kind: kind, decode: { try RecordCodec.decode(buffer: $0) }, header: { record in
+            if case .header(let kind, let version) = record { return (kind, version) }
+            return nil
+        }, line: { decoded, _ in record(decoded) })
+    }
+
+    /// Calls `line` for every valid line (decoded by `decode`, with its bytes) before the first invalid one.
+    static func scan<Line>(
+        _ buf: UnsafeBufferPointer<UInt8>, kind: FileKind, decode: (UnsafeBufferPointer<UInt8>) throws -> Line,
+        header: (Line) -> (kind: String, version: Int)?, line record: (Line, UnsafeBufferPointer<UInt8>) -> Void
+    ) -> Result {
         var start = 0
         var line = 1
         var version: Int?
@@ -147,15 +178,15 @@ enum LineScanner {
             let slice = UnsafeBufferPointer(rebasing: buf[start..<nl])
             var failure: String?
             do {
-                let rec = try RecordCodec.decode(buffer: slice)
+                let rec = try decode(slice)
                 if line == 1 {
-                    guard case .header(let k, let v) = rec, k == kind.rawValue else { throw RecordCodec.DecodeError(reason: "first line is not a \(kind.rawValue) header") }
+                    guard let (k, v) = header(rec), k == kind.rawValue else { throw RecordCodec.DecodeError(reason: "first line is not a \(kind.rawValue) header") }
                     if v > storeFormatVersion { return Result(outcome: .clean, unsupportedVersion: v) }
                     version = v
-                } else if case .header = rec {
+                } else if header(rec) != nil {
                     throw RecordCodec.DecodeError(reason: "header in the middle of the file")
                 } else {
-                    record(rec)
+                    record(rec, slice)
                 }
             } catch {
                 failure = "\(error)"

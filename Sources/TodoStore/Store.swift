@@ -146,6 +146,9 @@ public actor Store: DataStore {
         return s
     }
 
+    /// Threads of `user` whose items recovery has not decoded yet (they are decoded on first use).
+    func unloadedThreadCount(for user: UserID) -> Int { users[user]?.threads.unloadedThreadCount ?? 0 }
+
     /// The data directory this store uses.
     public nonisolated var dataDirectory: String { directory }
 

@@ -106,6 +106,40 @@ public enum RecordCodec {
     }
 }
 
+// MARK: - Thread lines for lazy loading
+
+/// A threads-file line as recovery keeps it: item lines are validated exactly as `RecordCodec.decode` would
+/// (same accepted and rejected lines) but their payload is not built; the line's bytes wait until the thread's
+/// items are first used (`ThreadTable`).
+enum ThreadLine {
+    case record(StoreRecord)
+    case item(id: String, threadID: String)
+    case itemDeleted(id: String, threadID: String)
+}
+
+extension RecordCodec {
+    /// Decodes a threads-file line, leaving an item's payload unbuilt. A line it rejects is decoded again by
+    /// `decode(buffer:)`, so errors (and any line the lean path would wrongly refuse) are exactly the full decoder's.
+    static func decodeThreadLine(buffer: UnsafeBufferPointer<UInt8>) throws -> ThreadLine {
+        var f = Fields()
+        do {
+            try JSONLineParser.parseObject(buffer, unmaterialized: "payload") { key, value in f.set(key, value) }
+            if f.format == nil, f.op == "item" {
+                let (id, threadID) = try f.lazyItem()
+                return .item(id: id, threadID: threadID)
+            }
+            if !f.payloadValidated {
+                let record = try f.record()
+                if case .itemDeleted(let id, let threadID) = record { return .itemDeleted(id: id, threadID: threadID) }
+                return .record(record)
+            }
+        } catch {}
+        let record = try decode(buffer: buffer)
+        if case .itemDeleted(let id, let threadID) = record { return .itemDeleted(id: id, threadID: threadID) }
+        return .record(record)
+    }
+}
+
 // MARK: - Fields
 
 private struct Fields {
@@ -115,6 +149,8 @@ private struct Fields {
     var badTime: String?
     var due: String?, timeZone: String?, priority: Int64?, labels: [String]?, project: String?, recurrence: String?
     var completedAt: Timestamp?, completionRequestID: String?, seq: Int64?, action: String?
+    /// The payload was a valid string left unbuilt (`RecordCodec.decodeThreadLine`).
+    var payloadValidated = false
 
     mutating func set(_ key: UnsafeBufferPointer<UInt8>, _ value: JSONScalar) {
         switch key.count {
@@ -133,7 +169,9 @@ private struct Fields {
         case 2 where equals(key, "id"): id = value.text
         case 5 where equals(key, "title"): title = value.text
         case 6 where equals(key, "format"): format = value.text
-        case 7 where equals(key, "payload"): payload = value.text
+        case 7 where equals(key, "payload"):
+            payload = value.text
+            if case .validated = value { payloadValidated = true } else { payloadValidated = false }
         case 9 where equals(key, "thread_id"): threadID = value.text
         case 9 where equals(key, "completed"): if case .bool(let b) = value { completed = b }
         case 10 where equals(key, "created_at"): createdAt = time(value, "created_at")
@@ -181,6 +219,14 @@ private struct Fields {
             return .undone(seq: Int(seq))
         default: throw fail("unknown op \"\(op)\"")
         }
+    }
+
+    /// An item line's id and thread id, checked as `record()` checks them, its payload only validated.
+    func lazyItem() throws -> (id: String, threadID: String) {
+        let id = try safe(id, "id"), threadID = try safe(threadID, "thread_id")
+        _ = try time(createdAt, "created_at")
+        guard payloadValidated || payload != nil else { throw fail("missing or non-string \"payload\"") }
+        return (id, threadID)
     }
 
     private func task() throws -> TaskItem {

@@ -34,8 +34,10 @@ struct ThreadTable {
     private(set) var items: [String: ItemList] = [:]
     /// Record lines in the file after the header (live and dead).
     var lineCount = 0
+    /// Threads whose item lines recovery kept undecoded (see "Lazy items" below).
+    private var unloaded: [String: UnloadedItems] = [:]
 
-    var itemCount: Int { items.values.reduce(0) { $0 + $1.live } }
+    var itemCount: Int { items.values.reduce(0) { $0 + $1.live } + unloaded.values.reduce(0) { $0 + $1.live } }
     var liveLineCount: Int { threads.count + itemCount }
 
     // MARK: Changes
@@ -50,10 +52,13 @@ struct ThreadTable {
         case .threadDeleted(let id):
             threads[id] = nil
             items[id] = nil
+            unloaded[id] = nil
         case .item(let item):
             guard threads[item.threadID] != nil else { return }
+            load(item.threadID)
             items[item.threadID, default: ItemList()].put(item)
         case .itemDeleted(let id, let threadID):
+            load(threadID)
             _ = items[threadID]?.remove(id)
         default:
             break
@@ -64,7 +69,8 @@ struct ThreadTable {
 
     func thread(_ id: String) -> StoredThread? { threads[id] }
 
-    func item(_ id: String, threadID: String) -> StoredItem? {
+    mutating func item(_ id: String, threadID: String) -> StoredItem? {
+        load(threadID)
         guard let list = items[threadID], let i = list.index[id] else { return nil }
         return list.slots[i]
     }
@@ -89,7 +95,8 @@ struct ThreadTable {
     }
 
     /// A page of one thread's items, touching only the slots it returns (plus skipped deleted ones).
-    func itemPage(threadID: String, _ page: PageRequest) throws -> Page<StoredItem>? {
+    mutating func itemPage(threadID: String, _ page: PageRequest) throws -> Page<StoredItem>? {
+        load(threadID)
         guard let list = items[threadID], threads[threadID] != nil else { return nil }
         let ascending = page.order == .asc
         var i = ascending ? 0 : list.slots.count - 1
@@ -112,10 +119,84 @@ struct ThreadTable {
     }
 
     /// The records compaction writes: each thread followed by its items in order.
-    func snapshotRecords() -> [StoredRecordBatch] {
-        sortedThreads().map { thread in
+    mutating func snapshotRecords() -> [StoredRecordBatch] {
+        for threadID in Array(unloaded.keys) { load(threadID) }
+        return sortedThreads().map { thread in
             StoredRecordBatch(thread: thread, items: (items[thread.id]?.slots ?? []).compactMap { $0 })
         }
+    }
+}
+
+// MARK: - Lazy items (issue 11, start-up)
+
+/// Recovery validates every line but decodes a thread's items only on their first use: until then the thread's
+/// item and item-deleted lines wait as raw bytes. Any read or change of the thread's items (`item`, `itemPage`,
+/// `apply`, `snapshotRecords`) decodes them first, replaying the lines in file order onto the thread's (empty)
+/// list, which gives the same list a full recovery builds.
+extension ThreadTable {
+    /// One thread's undecoded item lines.
+    struct UnloadedItems {
+        /// The lines, each ending in a newline, in file order.
+        var lines: [UInt8] = []
+        /// Live items (exact: counted by id while scanning).
+        var live = 0
+        /// The live ids, only while recovery scans.
+        var ids: Set<String> = []
+    }
+
+    /// Recovery: keeps one validated line (its bytes `raw`) as `apply` would have applied it.
+    mutating func keepUnloaded(_ line: ThreadLine, raw: UnsafeBufferPointer<UInt8>) {
+        switch line {
+        case .record(let record):
+            apply(record)
+        case .item(let id, let threadID):
+            lineCount += 1
+            guard threads[threadID] != nil else { return }
+            unloaded[threadID, default: UnloadedItems()].keep(raw, id: id, live: true)
+        case .itemDeleted(let id, let threadID):
+            lineCount += 1
+            guard items[threadID] != nil else { return }
+            unloaded[threadID, default: UnloadedItems()].keep(raw, id: id, live: false)
+        }
+    }
+
+    /// Recovery is done: keep only counts, not the ids.
+    mutating func finishUnloaded() {
+        for threadID in Array(unloaded.keys) {
+            unloaded[threadID]!.live = unloaded[threadID]!.ids.count
+            unloaded[threadID]!.ids = []
+        }
+    }
+
+    /// Threads whose items are not decoded yet.
+    var unloadedThreadCount: Int { unloaded.count }
+
+    /// Decodes the thread's kept lines into its item list (nothing when already decoded).
+    private mutating func load(_ threadID: String) {
+        guard let pending = unloaded.removeValue(forKey: threadID) else { return }
+        var list = items[threadID] ?? ItemList()
+        pending.lines.withUnsafeBufferPointer { buf in
+            var start = 0
+            while start < buf.count, let nl = buf[start...].firstIndex(of: 0x0A) {
+                // Validated by recovery with the same decoder's rules (see `RecordCodec.decodeThreadLine`).
+                switch try? RecordCodec.decode(buffer: UnsafeBufferPointer(rebasing: buf[start..<nl])) {
+                case .item(let item): list.put(item)
+                case .itemDeleted(let id, _): _ = list.remove(id)
+                default: break
+                }
+                start = nl + 1
+            }
+        }
+        items[threadID] = list
+    }
+}
+
+extension ThreadTable.UnloadedItems {
+    mutating func keep(_ raw: UnsafeBufferPointer<UInt8>, id: String, live isLive: Bool) {
+        lines.append(contentsOf: raw)
+        lines.append(0x0A)
+        if isLive { ids.insert(id) } else { ids.remove(id) }
+        live = ids.count
     }
 }
 

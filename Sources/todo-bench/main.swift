@@ -4,6 +4,7 @@
 //   todo-bench tasks  [--quick] [--dir DIR]   filtered lists over 100,000 v2 tasks (p50/p99), quick-add parse time (TaskBench.swift)
 //   todo-bench pg     [--quick] [--dir DIR] [--database-url URL] [--adds N] [--turns N]
 //                     file store vs PostgreSQL through real todod processes: adds/s, turns/s, two instances (PostgresBench.swift)
+//   todo-bench startup [--quick] [--dir DIR]  exec → READY=1 p50/max (empty; 100k tasks + 1000x100 items), idle RSS and threads (StartupBench.swift)
 //   todo-bench all    [--quick] [--dir DIR]   every benchmark above (pg only with a database URL)
 // Servers that the load scripts in Tests/Bench drive (they run until SIGTERM; BenchServer.swift):
 //   todo-bench chatkit-server --port N --dir DIR              router + store + the scripted echo responder
@@ -15,6 +16,7 @@ let benchmarks: [String: @Sendable (String, Bool) async throws -> Void] = [
     "store": { try await runStoreBench(directory: $0 + "/store", quick: $1) },
     "daemon": { try await runDaemonBench(directory: $0 + "/daemon", quick: $1) },
     "tasks": { try await runTaskBench(directory: $0 + "/tasks", quick: $1) },
+    "startup": { try await runStartupBench(directory: $0 + "/startup", quick: $1) },
     "pg": { try await runPostgresBench(directory: $0 + "/pg", quick: $1, arguments: Array(CommandLine.arguments.dropFirst())) },
 ]
 let servers = ["chatkit-server", "agent-server"]
