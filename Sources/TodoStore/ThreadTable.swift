@@ -37,7 +37,9 @@ struct ThreadTable {
     /// Threads whose item lines recovery kept undecoded (see "Lazy items" below).
     private var unloaded: [String: UnloadedItems] = [:]
 
-    var itemCount: Int { items.values.reduce(0) { $0 + $1.live } + unloaded.values.reduce(0) { $0 + $1.live } }
+    /// Live items of every thread, decoded or not: kept as changes apply (each commit asks for it to decide on
+    /// compaction, so it must not cost a walk over every thread).
+    private(set) var itemCount = 0
     var liveLineCount: Int { threads.count + itemCount }
 
     // MARK: Changes
@@ -50,16 +52,19 @@ struct ThreadTable {
             threads[thread.id] = thread
             if items[thread.id] == nil { items[thread.id] = ItemList() }
         case .threadDeleted(let id):
+            itemCount -= (items[id]?.live ?? 0) + (unloaded[id]?.live ?? 0)
             threads[id] = nil
             items[id] = nil
             unloaded[id] = nil
         case .item(let item):
             guard threads[item.threadID] != nil else { return }
             load(item.threadID)
+            let before = items[item.threadID]?.live ?? 0
             items[item.threadID, default: ItemList()].put(item)
+            itemCount += (items[item.threadID]?.live ?? 0) - before
         case .itemDeleted(let id, let threadID):
             load(threadID)
-            _ = items[threadID]?.remove(id)
+            if items[threadID]?.remove(id) == true { itemCount -= 1 }
         default:
             break
         }
@@ -127,7 +132,7 @@ struct ThreadTable {
     }
 }
 
-// MARK: - Lazy items (issue 11, start-up)
+// MARK: - Lazy items (start-up)
 
 /// Recovery validates every line but decodes a thread's items only on their first use: until then the thread's
 /// item and item-deleted lines wait as raw bytes. Any read or change of the thread's items (`item`, `itemPage`,
@@ -160,12 +165,13 @@ extension ThreadTable {
         }
     }
 
-    /// Recovery is done: keep only counts, not the ids.
+    /// Recovery is done: keep only counts, not the ids, and count every live item once.
     mutating func finishUnloaded() {
         for threadID in Array(unloaded.keys) {
             unloaded[threadID]!.live = unloaded[threadID]!.ids.count
             unloaded[threadID]!.ids = []
         }
+        itemCount = items.values.reduce(0) { $0 + $1.live } + unloaded.values.reduce(0) { $0 + $1.live }
     }
 
     /// Threads whose items are not decoded yet.
@@ -175,6 +181,7 @@ extension ThreadTable {
     private mutating func load(_ threadID: String) {
         guard let pending = unloaded.removeValue(forKey: threadID) else { return }
         var list = items[threadID] ?? ItemList()
+        let before = list.live + pending.live
         pending.lines.withUnsafeBufferPointer { buf in
             var start = 0
             while start < buf.count, let nl = buf[start...].firstIndex(of: 0x0A) {
@@ -188,6 +195,7 @@ extension ThreadTable {
             }
         }
         items[threadID] = list
+        itemCount += list.live - before
     }
 }
 
