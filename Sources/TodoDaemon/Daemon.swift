@@ -32,6 +32,9 @@ public struct DaemonContext: Sendable {
     public var accounts: any AccountDirectory
     /// The disk under the store (`POSIXStorage`; tests pass a `SimulatedDisk` to inject faults).
     public var storage: any StorageBackend
+    /// How long graceful shutdown may take before the services are cancelled (`Daemon.gracefulShutdownLimit`;
+    /// in-process test daemons, sharing two loaded cores with hundreds of tests, allow longer).
+    public var shutdownLimit: Duration = Daemon.gracefulShutdownLimit
 
     /// - Parameters: see the properties.
     public init(
@@ -212,7 +215,7 @@ public final class Daemon: Sendable {
         // No signals here: `DaemonMain` traps SIGTERM/SIGINT from the first moment and calls `triggerShutdown()`.
         // Graceful shutdown is bounded; then the services are cancelled.
         var groupConfiguration = ServiceGroupConfiguration(services: services, logger: context.makeLogger("todo.lifecycle"))
-        groupConfiguration.maximumGracefulShutdownDuration = Self.gracefulShutdownLimit
+        groupConfiguration.maximumGracefulShutdownDuration = context.shutdownLimit
         let group = ServiceGroup(configuration: groupConfiguration)
         trigger.attach(group)
         return Daemon(configuration: configuration, runtime: runtime, store: store, serviceGroup: group, logger: logger)
