@@ -78,8 +78,16 @@ enum PostgresFailure {
         let error = unwrap(error)
         if error is TodoError || error is CancellationError { return error }
         if isUnavailable(error) { return TodoError.unavailable("the database is unreachable (\(reason(error)))") }
+        if let psql = error as? PSQLError, psql.code == .server, let state = psql.serverInfo?[.sqlState], unstorableText.contains(state) {
+            // jsonb cannot hold U+0000 (22P05) or text the database encoding lacks (22021): the input is at
+            // fault, not the database, so it is a validation error (HTTP 422), not an internal one.
+            return TodoError.validation(field: "body", "text with the character U+0000 (NUL) cannot be stored in PostgreSQL; remove it")
+        }
         return PostgresStoreError(message: "database error: \(reason(error))", isTransient: false)
     }
+
+    /// SQLSTATEs that mean "this text cannot be stored": untranslatable character, character not in repertoire.
+    static let unstorableText: Set<String> = ["22P05", "22021"]
 
     /// The error `PostgresStore.open` reports.
     static func opening(_ error: any Error, url: String) -> PostgresStoreError {

@@ -71,6 +71,22 @@ struct PostgresSpecificTests {
         }
     }
 
+    @Test("Text with U+0000, which jsonb cannot hold, is a validation error naming the character, not an internal one",
+          .enabled(if: PostgresFixture.isConfigured), .timeLimit(.minutes(2)))
+    func nulInText() async throws {
+        let store = try await PostgresStore.open(configuration: try await PostgresFixture.freshDatabase(), logger: Self.logger)
+        let alice = try UserID("alice")
+        do {
+            _ = try await store.addTask(TaskDraft(title: "nul \u{0} inside"), for: alice, requestID: nil)
+            Issue.record("stored a title with U+0000")
+        } catch let error as TodoError {
+            #expect(error.code == .validation && error.message.contains("U+0000"), "\(error)")
+        }
+        let task = try await store.addTask(TaskDraft(title: "fine"), for: alice, requestID: nil)
+        #expect(task.title == "fine", "the store still works after the refused write")
+        await store.close()
+    }
+
     @Test("Row-level security: a transaction sees and changes only its user's rows", .enabled(if: PostgresFixture.isConfigured),
           .timeLimit(.minutes(2)))
     func rowLevelSecurity() async throws {
