@@ -26,7 +26,7 @@ public struct LoopbackHTTPResponse: Sendable {
 ///   - method: `GET`, `POST`, …
 ///   - port: the daemon's HTTP port.
 ///   - path: the request target.
-///   - headers: extra headers (`Host` and `Connection` are added).
+///   - headers: extra headers (`Connection` is added, and `Host` unless given here).
 ///   - body: an optional body (sent with `Content-Length`).
 ///   - timeout: seconds per read.
 public func loopbackHTTP(
@@ -53,8 +53,9 @@ private func blockingHTTP(_ method: String, port: Int, path: String, headers: [S
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard rc == 0 else { throw TestingError("connect 127.0.0.1:\(port): \(String(cString: strerror(errno)))") }
-    var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
-    for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+    // A `Host` in `headers` replaces ours (for the Host allow-list tests).
+    var request = "\(method) \(path) HTTP/1.1\r\nHost: \(headers["Host"] ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+    for (name, value) in headers.sorted(by: { $0.key < $1.key }) where name != "Host" { request += "\(name): \(value)\r\n" }
     if let body { request += "Content-Length: \(body.utf8.count)\r\n" }
     request += "\r\n" + (body ?? "")
     let bytes = Array(request.utf8)

@@ -112,45 +112,10 @@ struct MetricsEndpointTests {
         try await withRunningDaemon(configure: { $0.http = "127.0.0.1:0" }) { daemon, _, _ in
             let listener = try #require(daemon.runtime.httpListener)
             let port = try #require(Int(listener.split(separator: ":").last ?? ""))
-            let refused = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: metrics.example:\(port)\r\nConnection: close\r\n\r\n")
-            #expect(refused.hasPrefix("HTTP/1.1 403"))
-            let served = try await rawHTTP(port: port, "GET /metrics HTTP/1.1\r\nHost: localhost:\(port)\r\nConnection: close\r\n\r\n")
-            #expect(served.hasPrefix("HTTP/1.1 200") && served.contains("todod_build_info"))
-        }
-    }
-}
-
-/// Sends `request` as is to 127.0.0.1:`port` and returns everything the server answered before closing.
-private func rawHTTP(port: Int, _ request: String) async throws -> String {
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<String, any Error>) in
-        Thread.detachNewThread {
-            continuation.resume(with: Result {
-                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                guard fd >= 0 else { throw TestingError("socket failed") }
-                defer { close(fd) }
-                var tv = timeval(tv_sec: 10, tv_usec: 0)
-                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let rc = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                guard rc == 0 else { throw TestingError("connect failed") }
-                let bytes = Array(request.utf8)
-                guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
-                    throw TestingError("send failed")
-                }
-                var received: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 16384)
-                while true {
-                    let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-                    if n <= 0 { break }
-                    received += buffer[0..<n]
-                }
-                return String(decoding: received, as: UTF8.self)
-            })
+            let refused = try await loopbackHTTP("GET", port: port, path: "/metrics", headers: ["Host": "metrics.example:\(port)"])
+            #expect(refused.status == 403)
+            let served = try await loopbackHTTP("GET", port: port, path: "/metrics", headers: ["Host": "localhost:\(port)"])
+            #expect(served.status == 200 && served.body.contains("todod_build_info"))
         }
     }
 }
