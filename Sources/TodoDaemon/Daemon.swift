@@ -150,6 +150,7 @@ public final class Daemon: Sendable {
             }
             var options = StoreOptions(repair: configuration.repair)
             options.metrics = metrics
+            options.deferLoading = true
             return try await Store.open(
                 directory: directory, backend: context.storage, clock: context.clock, options: options,
                 logger: context.makeLogger("todo.store"))

@@ -64,6 +64,32 @@ public struct POSIXStorage: StorageBackend {
         return out
     }
 
+    public func readEdges(_ path: String, head: Int, tail: Int) throws -> FileEdges {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw StoreError.io("open", path: path, errno: errno) }
+        defer { _ = Glibc.close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw StoreError.io("fstat", path: path, errno: errno) }
+        let size = Int(st.st_size)
+        func range(_ offset: Int, _ count: Int) throws -> [UInt8] {
+            var out = [UInt8](repeating: 0, count: count)
+            var filled = 0
+            while filled < count {
+                let n = out.withUnsafeMutableBytes { buf in pread(fd, buf.baseAddress! + filled, count - filled, off_t(offset + filled)) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw StoreError.io("read", path: path, errno: errno)
+                }
+                if n == 0 { break }
+                filled += n
+            }
+            out.removeSubrange(filled...)
+            return out
+        }
+        let tailCount = min(tail, size)
+        return FileEdges(size: size, head: try range(0, min(head, size)), tail: try range(size - tailCount, tailCount))
+    }
+
     public func open(_ path: String, mode: StorageOpenMode) throws -> StorageFile {
         var flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC
         if case .createExclusive = mode { flags |= O_EXCL }

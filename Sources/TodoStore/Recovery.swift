@@ -24,8 +24,7 @@ struct Recovery {
     var usersDirectory: String { joinPath(directory, "users") }
 
     func run() throws -> [UserID: RecoveredUser] {
-        try ensureDirectory(directory)
-        try ensureDirectory(usersDirectory)
+        try ensureDirectories()
         var out: [UserID: RecoveredUser] = [:]
         for name in try backend.list(usersDirectory) {
             guard let user = try? UserID(name) else {
@@ -53,6 +52,12 @@ struct Recovery {
             out[user] = recovered
         }
         return out
+    }
+
+    /// Creates the data directory and its `users` directory when missing (0700, parents synced).
+    func ensureDirectories() throws {
+        try ensureDirectory(directory)
+        try ensureDirectory(usersDirectory)
     }
 
     private func ensureDirectory(_ path: String) throws {

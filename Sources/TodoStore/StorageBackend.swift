@@ -59,6 +59,9 @@ public protocol StorageBackend: Sendable {
     func list(_ directory: String) throws -> [String]
     /// A file's whole content.
     func read(_ path: String) throws -> [UInt8]
+    /// A file's size with its first `head` and last `tail` bytes (fewer when the file is shorter; the two
+    /// overlap when it is shorter than both together).
+    func readEdges(_ path: String, head: Int, tail: Int) throws -> FileEdges
     /// Opens a file for appending (mode 0600 when created).
     func open(_ path: String, mode: StorageOpenMode) throws -> StorageFile
     /// Writes all of `bytes` at the end of the file.
@@ -80,6 +83,30 @@ public protocol StorageBackend: Sendable {
     /// Takes the exclusive lock on a data directory.
     /// - Throws: `StoreError` with code `.locked` when another process holds it.
     func lock(directory: String) throws -> StorageLock
+}
+
+/// The start and the end of a file, for checks that need not read the whole of it.
+public struct FileEdges: Sendable, Equatable {
+    /// The file's size in bytes.
+    public var size: Int
+    /// Its first bytes.
+    public var head: [UInt8]
+    /// Its last bytes.
+    public var tail: [UInt8]
+
+    public init(size: Int, head: [UInt8], tail: [UInt8]) {
+        self.size = size
+        self.head = head
+        self.tail = tail
+    }
+}
+
+extension StorageBackend {
+    /// Cuts the edges out of the whole file (a backend that can read ranges does better).
+    public func readEdges(_ path: String, head: Int, tail: Int) throws -> FileEdges {
+        let bytes = try read(path)
+        return FileEdges(size: bytes.count, head: Array(bytes.prefix(head)), tail: Array(bytes.suffix(tail)))
+    }
 }
 
 // MARK: - Path helpers

@@ -6,7 +6,7 @@ extension Store {
     /// Rewrites every data file to only its live records (temp file, fsync, rename, directory fsync).
     /// Writes queued meanwhile are covered by the rewrite or appended after it.
     public func compact() async throws -> CompactionReport {
-        try checkUsable()
+        try await usable()
         var report = CompactionReport(files: 0, linesBefore: 0, linesAfter: 0)
         for user in users.keys.sorted() {
             guard let state = users[user] else { continue }
@@ -27,7 +27,7 @@ extension Store {
     /// as a data directory `Store.open` can open. Every file is synced and renamed into place.
     /// - Parameter directory: the backup directory.
     public func backup(to directory: String) async throws -> BackupReport {
-        try checkUsable()
+        try await usable()
         var files: [(user: String, kind: FileKind, bytes: [UInt8])] = []
         for user in users.keys.sorted() {
             guard let state = users[user] else { continue }
@@ -72,7 +72,7 @@ extension Store {
     /// Every user's tasks and threads, sorted by user (or only `user`'s).
     /// - Parameter only: when set, just this user's data.
     public func exportAll(only: UserID? = nil) async throws -> ExportDocument {
-        try checkUsable()
+        try await usable()
         var out: [ExportedUser] = []
         for user in users.keys.sorted() where only == nil || only == user {
             guard let state = users[user] else { continue }
@@ -91,7 +91,7 @@ extension Store {
     /// - Parameter document: the export.
     /// - Throws: `TodoError.validation` naming the offending field (for example `users[0].tasks[3].title`).
     public func importAll(_ document: ExportDocument) async throws -> ImportReport {
-        try checkUsable()
+        try await usable()
         try Self.validate(document)
         var report = ImportReport()
         for exported in document.users {

@@ -9,7 +9,7 @@ extension Store {
     ///   - user: the owner.
     ///   - requestID: an optional client idempotency key (1-128 printable characters).
     public func addTask(_ draft: TaskDraft, for user: UserID, requestID: String?) async throws -> TaskItem {
-        try checkUsable()
+        try await usable()
         if let requestID {
             try checkRequestID(requestID)
             if let earlier = users[user]?.tasks.task(forRequest: requestID) {
@@ -36,7 +36,7 @@ extension Store {
     ///   - query: the filter and sort.
     ///   - context: now and the zone dates are read in.
     public func tasks(for user: UserID, query: TaskQuery, context: DateContext) async throws -> [TaskItem] {
-        try checkUsable()
+        try await usable()
         guard let table = users[user]?.tasks else { return [] }
         return TaskQuery.Matcher(query, context: context).run(table.liveTasks)
     }
@@ -46,7 +46,7 @@ extension Store {
     ///   - id: the task id.
     ///   - user: the owner.
     public func task(_ id: TaskID, for user: UserID) async throws -> TaskItem {
-        try checkUsable()
+        try await usable()
         guard let task = users[user]?.tasks.task(id) else { throw TodoError.notFound("task \(id)") }
         return task
     }
@@ -59,7 +59,7 @@ extension Store {
     ///   - user: the owner.
     ///   - requestID: an optional idempotency key for a completion.
     public func updateTask(_ id: TaskID, _ patch: TaskPatch, for user: UserID, requestID: String?) async throws -> TaskItem {
-        try checkUsable()
+        try await usable()
         if let requestID { try checkRequestID(requestID) }
         guard let state = users[user], let current = state.tasks.task(id) else { throw TodoError.notFound("task \(id)") }
         let now = max(clock.now(), current.createdAt)
@@ -93,7 +93,7 @@ extension Store {
     ///   - user: the owner.
     /// - Returns: the task as it was.
     public func deleteTask(_ id: TaskID, for user: UserID) async throws -> TaskItem {
-        try checkUsable()
+        try await usable()
         guard let state = users[user], let current = state.tasks.task(id) else { throw TodoError.notFound("task \(id)") }
         try await write(state, [.taskDeleted(id), state.tasks.undoRecord(.deleted, current)],
                         TaskChange(kind: .deleted, user: user, task: current))

@@ -8,7 +8,7 @@ extension Store {
     ///   - thread: the thread (id must be a safe id).
     ///   - user: the owner.
     public func saveThread(_ thread: StoredThread, for user: UserID) async throws {
-        try checkUsable()
+        try await usable()
         try Self.checkID(thread.id, field: "thread_id")
         try Self.checkPayload(thread.payload)
         let state = state(for: user)
@@ -19,14 +19,14 @@ extension Store {
 
     /// One thread. - Throws: `TodoError.notFound`.
     public func thread(_ id: String, for user: UserID) async throws -> StoredThread {
-        try checkUsable()
+        try await usable()
         guard let thread = users[user]?.threads.thread(id) else { throw TodoError.notFound("thread \(id)") }
         return thread
     }
 
     /// A page of the user's threads by creation time.
     public func threads(for user: UserID, page: PageRequest) async throws -> Page<StoredThread> {
-        try checkUsable()
+        try await usable()
         try Self.checkLimit(page)
         guard let state = users[user] else { return Page(data: [], hasMore: false, after: nil) }
         return try state.threads.threadPage(page)
@@ -34,7 +34,7 @@ extension Store {
 
     /// Deletes a thread and its items durably. - Throws: `TodoError.notFound`.
     public func deleteThread(_ id: String, for user: UserID) async throws {
-        try checkUsable()
+        try await usable()
         guard let state = users[user], state.threads.thread(id) != nil else { throw TodoError.notFound("thread \(id)") }
         let record = StoreRecord.threadDeleted(id: id)
         state.threads.apply(record)
@@ -44,7 +44,7 @@ extension Store {
     /// Adds an item or replaces the one with the same id (keeping its position), durably.
     /// - Throws: `TodoError.notFound` when the thread does not exist.
     public func saveItem(_ item: StoredItem, for user: UserID) async throws {
-        try checkUsable()
+        try await usable()
         try Self.checkID(item.id, field: "item_id")
         try Self.checkID(item.threadID, field: "thread_id")
         try Self.checkPayload(item.payload)
@@ -59,7 +59,7 @@ extension Store {
     /// - Throws: `TodoError.validation` for a bad id or payload, `TodoError.notFound` when an item's thread
     ///   neither exists nor is `thread` (nothing is written then).
     public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
-        try checkUsable()
+        try await usable()
         if let thread {
             try Self.checkID(thread.id, field: "thread_id")
             try Self.checkPayload(thread.payload)
@@ -84,14 +84,14 @@ extension Store {
 
     /// One item. - Throws: `TodoError.notFound`.
     public func item(_ id: String, threadID: String, for user: UserID) async throws -> StoredItem {
-        try checkUsable()
+        try await usable()
         guard let item = users[user]?.threads.item(id, threadID: threadID) else { throw TodoError.notFound("item \(id)") }
         return item
     }
 
     /// Removes an item durably. - Throws: `TodoError.notFound`.
     public func deleteItem(_ id: String, threadID: String, for user: UserID) async throws {
-        try checkUsable()
+        try await usable()
         guard let state = users[user], state.threads.item(id, threadID: threadID) != nil else { throw TodoError.notFound("item \(id)") }
         let record = StoreRecord.itemDeleted(id: id, threadID: threadID)
         state.threads.apply(record)
@@ -101,7 +101,7 @@ extension Store {
     /// A page of a thread's items from the in-memory index (no re-decoding of the history).
     /// - Throws: `TodoError.notFound` when the thread does not exist.
     public func items(threadID: String, for user: UserID, page: PageRequest) async throws -> Page<StoredItem> {
-        try checkUsable()
+        try await usable()
         try Self.checkLimit(page)
         guard let result = try users[user]?.threads.itemPage(threadID: threadID, page) else { throw TodoError.notFound("thread \(threadID)") }
         return result

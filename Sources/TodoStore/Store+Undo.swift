@@ -9,7 +9,7 @@ extension Store {
     /// - Parameter user: the owner.
     /// - Throws: `TodoError.conflict("nothing to undo")` when the history is empty.
     public func undo(for user: UserID) async throws -> UndoResult {
-        try checkUsable()
+        try await usable()
         guard let state = users[user], let entry = state.tasks.undoHistory.last else {
             throw TodoError.conflict("nothing to undo")
         }

@@ -29,6 +29,8 @@ public actor Store: DataStore {
     var rewriteTasks: [String: Task<Void, any Error>] = [:]
     /// A fast generator for task ids, seeded once from the system (ids need uniqueness, not secrecy).
     var idGenerator = IDGenerator()
+    /// The load still running after a deferred open (`StoreOptions.deferLoading`); nil once installed.
+    var loading: Task<[UserID: RecoveredUser], any Error>?
 
     private init(directory: String, backend: any StorageBackend, clock: any WallClock, options: StoreOptions, logger: Logger) {
         self.directory = directory
@@ -64,14 +66,17 @@ public actor Store: DataStore {
         return store
     }
 
+    /// Locks the directory and recovers it; with `deferLoading` and cleanly ended files, starts the load and
+    /// returns before it finishes (see `Store+Loading.swift`).
     private func recover() async throws {
         let recovery = Recovery(directory: directory, backend: backend, repair: options.repair, logger: logger, now: clock.now())
-        let (lock, found): (StorageLock?, [UserID: RecoveredUser]) = try await io.run { [backend, directory, options] in
+        let (lock, found): (StorageLock?, [UserID: RecoveredUser]?) = try await io.run { [backend, directory, options] in
             let existed = backend.exists(directory)
             try backend.createDirectory(directory)
             if !existed { try backend.fsyncDirectory(parentDirectory(directory)) }
             let lock = options.lockDirectory ? try backend.lock(directory: directory) : nil
             do {
+                if options.deferLoading, try recovery.edgesAreClean() { return (lock, nil) }
                 return (lock, try recovery.run())
             } catch {
                 lock?.release()
@@ -79,6 +84,15 @@ public actor Store: DataStore {
             }
         }
         self.lock = lock
+        if let found {
+            install(found)
+        } else {
+            startDeferredLoad(recovery)
+        }
+    }
+
+    /// Makes recovered users live and logs what was opened.
+    func install(_ found: [UserID: RecoveredUser]) {
         for (user, recovered) in found {
             users[user] = UserState(user: user, directory: joinPath(usersDirectory, user.rawValue), recovered: recovered, context: context)
         }
@@ -91,6 +105,11 @@ public actor Store: DataStore {
     public func close() async {
         guard !isClosed else { return }
         isClosed = true
+        if let loading {
+            // Its reads (and a repair's writes) must end before the lock is released.
+            _ = try? await loading.value
+            self.loading = nil
+        }
         for task in rewriteTasks.values { _ = try? await task.value }
         for state in users.values {
             for writer in [state.taskWriter, state.threadWriter] { await writer.waitIdle() }

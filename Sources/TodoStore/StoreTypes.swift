@@ -21,6 +21,11 @@ public struct StoreOptions: Sendable {
     public var timeZone: TimeZone
     /// The daemon's store instruments (set by the composition root; records nothing by default).
     public var metrics: StoreMetrics = .disabled
+    /// Let `Store.open` return before the data files are loaded when every file ended cleanly (the daemon
+    /// sets it, so `READY=1` does not wait for a large store). Requests wait for the load; torn tails and
+    /// leftover temp files are still recovered before `open` returns; a corrupt line in the middle of a file
+    /// fail-stops the store when the load reaches it, instead of failing `open`. Off by default.
+    public var deferLoading = false
 
     /// - Parameters:
     ///   - groupCommit: share fsyncs among concurrent writers.
