@@ -67,7 +67,8 @@ extension DaemonConfiguration {
           todod as it would any process (status 128+signal).
 
         SYSTEMD
-          Type=notify: READY=1 after recovery once the listeners accept, STATUS= lines, WATCHDOG=1 at half of
+          Type=notify: READY=1 once the listeners accept (after the recovery of torn tails; cleanly ended data
+          files load in the background and requests wait for them), STATUS= lines, WATCHDOG=1 at half of
           WatchdogSec, STOPPING=1 on SIGTERM. Socket activation: sockets named "control" and "http"
           (FileDescriptorName=) are adopted and never unlinked. Logs carry <N> priorities when stderr is the
           journal. SIGTERM drains and exits 0; SIGHUP reloads log_level, allowed_group and token_ttl
