@@ -67,6 +67,7 @@ public actor MCPHTTPEndpoint {
         let server: Server
         let transport: StatefulHTTPServerTransport
         let zone: SessionZone
+        let resources: TaskResourceSubscriptions
         var lastUsed: ContinuousClock.Instant
     }
 
@@ -124,6 +125,7 @@ public actor MCPHTTPEndpoint {
             let response = await session.transport.handleRequest(httpRequest)
             if httpRequest.method == "DELETE", response.statusCode == 200 {
                 sessions[id] = nil
+                await session.resources.stop()
                 await session.server.stop()
             }
             return Self.convert(response)
@@ -143,7 +145,8 @@ public actor MCPHTTPEndpoint {
         let sessionZone = SessionZone(zone ?? defaultZone)
         let clock = self.clock
         let toolbox = TaskToolbox(repository: repository, user: user, context: { DateContext(now: clock.now(), zone: sessionZone.get()) })
-        let server = await TaskToolServer.makeServer(toolbox: toolbox)
+        let resources = TaskResourceSubscriptions(repository: repository, user: user)
+        let server = await TaskToolServer.makeServer(toolbox: toolbox, subscriptions: resources)
         do {
             try await server.start(transport: transport)
         } catch {
@@ -151,9 +154,10 @@ public actor MCPHTTPEndpoint {
         }
         let response = await transport.handleRequest(httpRequest)
         if response.statusCode == 200 {
-            sessions[id] = Session(user: user, server: server, transport: transport, zone: sessionZone, lastUsed: .now)
+            sessions[id] = Session(user: user, server: server, transport: transport, zone: sessionZone, resources: resources, lastUsed: .now)
             logger.info("MCP session opened", metadata: ["todo.user": .string(user.rawValue), "todo.mcp.session": .string(id)])
         } else {
+            await resources.stop()
             await server.stop()
         }
         return Self.convert(response)
@@ -204,7 +208,10 @@ public actor MCPHTTPEndpoint {
     public func shutdown() async {
         let all = sessions.values
         sessions.removeAll()
-        for session in all { await session.server.stop() }
+        for session in all {
+            await session.resources.stop()
+            await session.server.stop()
+        }
     }
 
     // MARK: - Helpers
@@ -217,7 +224,10 @@ public actor MCPHTTPEndpoint {
             doomed += live.prefix(sessions.count - doomed.count - maxSessions + 1).map(\.key)
         }
         for id in doomed {
-            if let session = sessions.removeValue(forKey: id) { await session.server.stop() }
+            if let session = sessions.removeValue(forKey: id) {
+                await session.resources.stop()
+                await session.server.stop()
+            }
         }
     }
 

@@ -26,6 +26,11 @@ public enum TaskToolName: String, Sendable, CaseIterable {
 
 /// The MCP tool definitions: JSON Schemas with descriptions and limits, output schemas, and annotations.
 ///
+/// The annotations carry the values users of Todoist's MCP server know: list read-only and idempotent; add
+/// neither read-only nor destructive; complete and update destructive (they overwrite what was there); delete
+/// destructive and idempotent. Every tool has a `title`, an `outputSchema`, and `openWorldHint: false` (only the
+/// user's own task store is touched). `tools/list` answers in the fixed order of `tools`.
+///
 /// No tool has a user parameter: the user is bound when the session is made. Dates and recurrences are
 /// accepted in words and resolved by the server in the user's zone (see `TaskToolArguments`).
 public enum TaskToolCatalog {
@@ -69,7 +74,7 @@ public enum TaskToolCatalog {
             "type": "object", "properties": ["task_id": TaskToolSchemas.taskID],
             "required": ["task_id"], "additionalProperties": false,
         ],
-        annotations: .init(title: "Complete task", readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false),
+        annotations: .init(title: "Complete task", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false),
         outputSchema: TaskToolSchemas.taskOutput)
 
     static let deleteTask = Tool(
@@ -98,6 +103,6 @@ public enum TaskToolCatalog {
             ],
             "required": ["task_id"], "additionalProperties": false,
         ],
-        annotations: .init(title: "Update task", readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false),
+        annotations: .init(title: "Update task", readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false),
         outputSchema: TaskToolSchemas.taskOutput)
 }

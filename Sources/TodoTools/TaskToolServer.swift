@@ -12,20 +12,44 @@ public enum TaskToolServer {
     /// The server version reported in `initialize`.
     public static let version = "1.0.0"
 
-    /// A started-later MCP `Server` whose `tools/list` and `tools/call` run `toolbox`.
-    /// - Parameter toolbox: the tools, bound to one user.
+    /// A started-later MCP `Server` whose `tools/list` and `tools/call` run `toolbox`, and whose resources are the
+    /// user's task views (`resources/list`, `resources/templates/list`, `resources/read`, `resources/subscribe`).
+    /// - Parameters:
+    ///   - toolbox: the tools, bound to one user.
+    ///   - subscriptions: the session's resource subscriptions (pass one to `stop()` it when the session ends; by
+    ///     default a new one, whose watcher ends with the first change after the server is released).
     /// - Returns: the server; call `start(transport:)` on it.
-    public static func makeServer(toolbox: TaskToolbox) async -> Server {
+    public static func makeServer(toolbox: TaskToolbox, subscriptions: TaskResourceSubscriptions? = nil) async -> Server {
         let server = Server(
             name: name, version: version, title: "todod tasks",
             instructions: "Manage the signed-in user's tasks: add_task, list_tasks, complete_task, delete_task, update_task. "
-                + "Give due dates and recurrences in plain words; the server resolves them in the user's time zone.",
-            capabilities: .init(tools: .init(listChanged: false)))
+                + "Give due dates and recurrences in plain words; the server resolves them in the user's time zone. "
+                + "Resources: todo://tasks/today, todo://tasks/upcoming and todo://task/{task_id} (subscribe for changes).",
+            capabilities: .init(resources: .init(subscribe: true, listChanged: false), tools: .init(listChanged: false)))
+        let subscriptions = subscriptions ?? TaskResourceSubscriptions(repository: toolbox.repository, user: toolbox.user)
+        await subscriptions.attach(server)
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: TaskToolCatalog.tools)
         }
         await server.withMethodHandler(CallTool.self) { params in
             await toolbox.call(name: params.name, arguments: params.arguments)
+        }
+        await server.withMethodHandler(ListResources.self) { _ in
+            ListResources.Result(resources: TaskResourceCatalog.resources)
+        }
+        await server.withMethodHandler(ListResourceTemplates.self) { _ in
+            ListResourceTemplates.Result(templates: TaskResourceCatalog.templates)
+        }
+        await server.withMethodHandler(ReadResource.self) { params in
+            try await toolbox.readResource(uri: params.uri)
+        }
+        await server.withMethodHandler(ResourceSubscribe.self) { params in
+            try await subscriptions.subscribe(params.uri)
+            return Empty()
+        }
+        await server.withMethodHandler(ResourceUnsubscribe.self) { params in
+            await subscriptions.unsubscribe(params.uri)
+            return Empty()
         }
         return server
     }

@@ -44,8 +44,24 @@ struct ControlTaskRepository: TaskRepository {
         try await mapped { try await client.call(ControlMethods.DeleteTask.self, TaskIDParams(id: id)) }
     }
 
+    /// The peer's task changes, from `events.subscribe` on a connection of its own (for `todoctl mcp`'s
+    /// `resources/subscribe`). The stream ends when the daemon closes the connection; after an `events.resync`
+    /// (the daemon dropped changes for a slow reader) the subscription is renewed and the missed changes are not
+    /// replayed. Ending the iteration cancels the subscription.
     func changes(for user: UserID?) -> AsyncStream<TaskChange> {
-        AsyncStream { $0.finish() }
+        let client = self.client
+        return AsyncStream { continuation in
+            let task = Task {
+                _ = try? await client.withConnection { connection in
+                    try await connection.subscribe { change in
+                        continuation.yield(change)
+                        return !Task.isCancelled
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
     }
 
     /// The wire form of a patch: `.clear` becomes null, values their text forms.

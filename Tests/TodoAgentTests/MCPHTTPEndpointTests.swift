@@ -58,6 +58,44 @@ struct MCPHTTPEndpointTests {
         #expect(json(garbage.body)["error"] != nil)
     }
 
+    func collect(_ body: MCPHTTPResponse.Body) async throws -> [UInt8] {
+        switch body {
+        case .bytes(let bytes): return bytes
+        case .stream(let chunks):
+            var all: [UInt8] = []
+            for try await chunk in chunks { all += chunk }
+            return all
+        }
+    }
+
+    @Test("Revision 2025-11-25 is negotiated; MCP-Protocol-Version is honoured (unknown → 400 JSON-RPC error); tools/list has a fixed order")
+    func protocolVersion() async throws {
+        let f = try await AgentFixture.make()
+        let endpoint = MCPHTTPEndpoint(repository: f.store, logger: f.logger)
+        let initialize = MCPHTTPEndpointTests.initialize.replacingOccurrences(of: "2025-06-18", with: "2025-11-25")
+        let opened = await endpoint.handle(body: Array(initialize.utf8), user: f.alice, sessionID: nil)
+        #expect((json(opened.body)["result"] as? [String: Any])?["protocolVersion"] as? String == "2025-11-25")
+        let session = try #require(opened.sessionID)
+        let list = Array(#"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#.utf8)
+        func headers(_ version: String) -> [String: String] {
+            ["Accept": "application/json, text/event-stream", "Content-Type": "application/json",
+             "Mcp-Session-Id": session, "MCP-Protocol-Version": version]
+        }
+        let unknown = await endpoint.handle(MCPHTTPRequest(method: "POST", headers: headers("1999-01-01"), body: list), user: f.alice)
+        #expect(unknown.status == 400)
+        let body = try await collect(unknown.body)
+        let message = (json(body)["error"] as? [String: Any])?["message"] as? String ?? ""
+        #expect(message.contains("1999-01-01") && message.contains("2025-11-25"), "\(message)")
+
+        let known = await endpoint.handle(MCPHTTPRequest(method: "POST", headers: headers("2025-11-25"), body: list), user: f.alice)
+        #expect(known.status == 200)
+        let sse = String(decoding: try await collect(known.body), as: UTF8.self)
+        let last = sse.split(separator: "\n").last { $0.hasPrefix("data:") && $0.count > 6 }.map { Array($0.dropFirst(5).utf8) } ?? []
+        let tools = ((json(last)["result"] as? [String: Any])?["tools"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(tools == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"])
+        await endpoint.shutdown()
+    }
+
     @Test("Old sessions are evicted beyond maxSessions")
     func eviction() async throws {
         let f = try await AgentFixture.make()

@@ -14,11 +14,21 @@ struct TaskToolsTests {
         let session = try await InProcessToolSession.connect(repository: f.store, user: f.alice)
         let tools = try await session.listTools()
         await session.close()
-        #expect(tools.map(\.name).sorted() == ["add_task", "complete_task", "delete_task", "list_tasks", "update_task"])
+        // A fixed order, always the same (clients cache and diff it).
+        #expect(tools.map(\.name) == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"])
         let byName = Dictionary(uniqueKeysWithValues: tools.map { ($0.name, $0) })
-        #expect(byName["list_tasks"]?.annotations.readOnlyHint == true)
-        #expect(byName["delete_task"]?.annotations.destructiveHint == true)
-        #expect(byName["add_task"]?.annotations.destructiveHint == false)
+        // The annotation values Todoist's MCP server uses: (readOnly, destructive, idempotent).
+        let hints = byName.mapValues { [$0.annotations.readOnlyHint, $0.annotations.destructiveHint, $0.annotations.idempotentHint] }
+        #expect(hints["list_tasks"] == [true, false, true])
+        #expect(hints["add_task"] == [false, false, false])
+        #expect(hints["complete_task"] == [false, true, false])
+        #expect(hints["update_task"] == [false, true, false])
+        #expect(hints["delete_task"] == [false, true, true])
+        for tool in tools {
+            #expect(tool.title?.isEmpty == false, "\(tool.name) needs a title")
+            #expect(tool.annotations.openWorldHint == false)
+            #expect(tool.outputSchema?.objectValue?["type"] == "object", "\(tool.name) needs an outputSchema")
+        }
         let title = byName["add_task"]?.inputSchema.objectValue?["properties"]?.objectValue?["title"]?.objectValue
         #expect(title?["maxLength"] == 200)
         #expect(title?["minLength"] == 1)
