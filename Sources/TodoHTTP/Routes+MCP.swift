@@ -5,17 +5,11 @@ import NIOCore
 // MARK: - /mcp (MCP streamable HTTP)
 
 extension HTTPServer {
-    /// `POST`, `GET` and `DELETE /mcp`, forwarded to TodoTools' endpoint after Host/auth/Origin checks.
-    ///
-    /// The MCP specification asks servers to refuse a present but foreign `Origin` on every request (DNS rebinding):
-    /// `SecurityMiddleware` does so for state-changing methods; here the same rule covers `GET` (the notification
-    /// stream) and every other method on `/mcp`, with the same 403.
+    /// `POST`, `GET` and `DELETE /mcp`, forwarded to TodoTools' endpoint after Host/auth/Origin checks
+    /// (`SecurityMiddleware` refuses a foreign `Origin` on every method here, before authentication).
     static func addMCPRoutes(to router: Router<TodoRequestContext>, endpoint: MCPHTTPEndpoint, maxBody: Int) {
         let handler: @Sendable (Request, TodoRequestContext) async throws -> Response = { request, context in
             var request = request
-            if let origin = request.headers[.origin], origin != "http://" + (request.head.authority ?? "") {
-                throw HTTPAPIError.forbidden("Origin not allowed")
-            }
             let user = try context.requireUser()
             let body = try await request.collectLimited(maxBody)
             let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { _, b in b })

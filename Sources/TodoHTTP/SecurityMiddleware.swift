@@ -24,8 +24,10 @@ struct SecurityMiddleware: RouterMiddleware {
         let path = request.uri.path
         let needsUser = (path.hasPrefix("/api/") || path == "/mcp") && !(path == "/api/session" && request.method == .post)
         let stateChanging = ![.get, .head, .options].contains(request.method)
-        if stateChanging, request.headers[.origin] != nil, !originMatches(request) {
-            // A browser page from another origin: never acceptable, whatever the credentials.
+        if stateChanging || path == "/mcp", request.headers[.origin] != nil, !originMatches(request) {
+            // A browser page from another origin: never acceptable, whatever the credentials. MCP asks servers to
+            // refuse it on every request to the endpoint (DNS rebinding), so `GET /mcp` (the notification stream)
+            // is refused too, before authentication.
             throw HTTPAPIError.forbidden("Origin not allowed")
         }
         guard needsUser else { return try await next(request, context) }

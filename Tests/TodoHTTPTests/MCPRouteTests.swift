@@ -25,6 +25,9 @@ struct MCPRouteTests {
                                                       body: method == .post ? Self.initialize : nil)
                 #expect(response.status == .forbidden, "\(method) /mcp with a foreign Origin answered \(response.status)")
             }
+            // Without credentials too: the Origin is refused before authentication is asked for.
+            let anonymous = try await client.call("/mcp", .get, token: nil, headers: foreign, body: nil)
+            #expect(anonymous.status == .forbidden, "GET /mcp with a foreign Origin and no token answered \(anonymous.status)")
             #expect(await h.mcp.sessionCount == 0)
             var own = Self.accept
             own[.origin] = "http://\(HTTPTestHarness.authority)"
