@@ -30,14 +30,17 @@ public struct StatusResult: Sendable, Hashable, Codable {
     /// Headline figures from the daemon's metrics registry, for operators (the numbers `GET /metrics` serves; absent from
     /// daemons that predate it).
     public var figures: [StatusFigure]?
+    /// The caller's chat feedback: items rated thumbs up and down (absent from daemons that predate it).
+    public var feedback: FeedbackCounts?
 
     /// - Parameters: see the properties.
     public init(
         version: String, pid: Int32, uptimeSeconds: Double, dataDirectory: String, controlSocket: String,
         http: String?, user: UserID, role: ControlRole? = nil, tasks: TaskCounts, store: JSONValue?, storeLocation: String? = nil,
-        figures: [StatusFigure]? = nil
+        figures: [StatusFigure]? = nil, feedback: FeedbackCounts? = nil
     ) {
         self.figures = figures
+        self.feedback = feedback
         self.version = version
         self.pid = pid
         self.uptimeSeconds = uptimeSeconds
@@ -52,7 +55,7 @@ public struct StatusResult: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, pid, http, user, role, tasks, store, figures
+        case version, pid, http, user, role, tasks, store, figures, feedback
         case uptimeSeconds = "uptime_seconds"
         case dataDirectory = "data_directory"
         case storeLocation = "store_location"

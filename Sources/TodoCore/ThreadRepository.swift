@@ -129,6 +129,17 @@ public protocol ThreadRepository: Sendable {
     /// of the batch is saved.
     /// - Throws: `TodoError.notFound` when an item's thread neither exists nor is `thread`.
     func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws
+    /// Records `kind` as the user's feedback on each of `itemIDs` of the thread, replacing earlier feedback on
+    /// the same item, as one durable write. Everything is checked first: nothing is saved when one id is bad.
+    /// Feedback goes with its item (deleting the item or the thread deletes it); replacing an item keeps it.
+    /// An empty `itemIDs` saves nothing (the thread must still exist).
+    /// - Throws: `TodoError.notFound` for a missing thread or item; `TodoError.validation` for a malformed id.
+    func saveFeedback(_ kind: FeedbackKind, itemIDs: [String], threadID: String, for user: UserID) async throws
+    /// The user's feedback on one thread: item id → the latest kind.
+    /// - Throws: `TodoError.notFound` when the thread does not exist.
+    func feedback(threadID: String, for user: UserID) async throws -> [String: FeedbackKind]
+    /// How many of the user's items carry each kind of feedback (for `todoctl status`).
+    func feedbackCounts(for user: UserID) async throws -> FeedbackCounts
 }
 
 extension ThreadRepository {

@@ -113,7 +113,7 @@ struct DaemonControlHandler: ControlHandler {
             dataDirectory: runtime.dataDirectory, controlSocket: runtime.controlListener, http: runtime.httpListener, user: peer.user,
             role: peer.role, tasks: TaskCounts(total: tasks.count, pending: tasks.count - done, completed: done),
             store: peer.role == .operator ? try Self.json(await store.stats()) : nil, storeLocation: store.location,
-            figures: peer.role == .operator ? metrics?.headline() : nil)
+            figures: peer.role == .operator ? metrics?.headline() : nil, feedback: try await store.feedbackCounts(for: peer.user))
     }
 
     private func issueToken(_ p: IssueTokenParams, peer: ControlPeer) async throws -> TokenResult {

@@ -100,6 +100,8 @@ struct ChatKitServer: Sendable {
         case .feedback(let threadID, let itemIDs, let kind):
             _ = try await loadThread(threadID, user: user)
             for id in itemIDs { _ = try await loadItem(id, threadID: threadID, user: user) }
+            guard let verdict = FeedbackKind(rawValue: kind) else { throw ChatKitError.badRequest(field: "params.kind", "`kind` must be positive or negative") }
+            try await threads.saveFeedback(verdict, itemIDs: itemIDs, threadID: threadID, for: user)
             logger.info("chatkit feedback", metadata: ["todo.thread.id": "\(threadID)", "todo.items": "\(itemIDs)", "todo.kind": "\(kind)"])
             return .json(.object([]))
         }

@@ -97,6 +97,18 @@ enum PostgresSchema {
             )
             """,
         ] + ["todod_tasks", "todod_request_ids", "todod_undo", "todod_threads", "todod_items", "todod_change_log"].flatMap(userPolicy)),
+        (2, "feedback on chat items", [
+            """
+            CREATE TABLE todod_feedback (
+                user_id text NOT NULL,
+                thread_id text NOT NULL,
+                item_id text NOT NULL,
+                kind text NOT NULL CHECK (kind IN ('positive', 'negative')),
+                PRIMARY KEY (user_id, thread_id, item_id),
+                FOREIGN KEY (user_id, thread_id, item_id) REFERENCES todod_items (user_id, thread_id, id) ON DELETE CASCADE
+            )
+            """,
+        ] + userPolicy("todod_feedback")),
     ]
 
     /// Brings the database to `latestVersion`.

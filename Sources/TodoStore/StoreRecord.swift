@@ -30,6 +30,8 @@ public enum StoreRecord: Hashable, Sendable {
     case undoEntry(seq: Int, action: TaskChange.Kind, task: TaskItem)
     /// Undo history entry `seq` was undone (or dropped).
     case undone(seq: Int)
+    /// The user's feedback on a thread item (the latest line per item wins; it goes with its item).
+    case feedback(threadID: String, itemID: String, kind: FeedbackKind)
 }
 
 /// The current on-disk format version (2: task fields due ... completed_at, undo history). Version 1 files
@@ -101,6 +103,8 @@ public enum RecordCodec {
             w.field("op", "undo"); w.field("seq", seq); w.field("action", action.rawValue); w.task(task)
         case .undone(let seq):
             w.field("op", "undone"); w.field("seq", seq)
+        case .feedback(let threadID, let itemID, let kind):
+            w.field("op", "feedback"); w.field("id", itemID); w.field("thread_id", threadID); w.field("kind", kind.rawValue)
         }
         return w.finish()
     }
@@ -148,7 +152,7 @@ private struct Fields {
     var createdAt: Timestamp?, updatedAt: Timestamp?, requestID: String?, payload: String?
     var badTime: String?
     var due: String?, timeZone: String?, priority: Int64?, labels: [String]?, project: String?, recurrence: String?
-    var completedAt: Timestamp?, completionRequestID: String?, seq: Int64?, action: String?
+    var completedAt: Timestamp?, completionRequestID: String?, seq: Int64?, action: String?, kind: String?
     /// The payload was a valid string left unbuilt (`RecordCodec.decodeThreadLine`).
     var payloadValidated = false
 
@@ -158,6 +162,7 @@ private struct Fields {
         case 2 where equals(key, "op"): op = value.text
         case 3 where equals(key, "due"): due = value.text
         case 3 where equals(key, "seq"): if case .int(let n) = value { seq = n }
+        case 4 where equals(key, "kind"): kind = value.text
         case 6 where equals(key, "labels"): if case .strings(let l) = value { labels = l }
         case 6 where equals(key, "action"): action = value.text
         case 7 where equals(key, "project"): project = value.text
@@ -217,6 +222,9 @@ private struct Fields {
         case "undone":
             guard let seq, seq >= 1, seq <= Int64(Int32.max) else { throw fail("missing or invalid \"seq\"") }
             return .undone(seq: Int(seq))
+        case "feedback":
+            guard let kind, let value = FeedbackKind(rawValue: kind) else { throw fail("missing or invalid \"kind\"") }
+            return .feedback(threadID: try safe(threadID, "thread_id"), itemID: try safe(id, "id"), kind: value)
         default: throw fail("unknown op \"\(op)\"")
         }
     }

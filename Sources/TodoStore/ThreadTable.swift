@@ -40,7 +40,11 @@ struct ThreadTable {
     /// Live items of every thread, decoded or not: kept as changes apply (each commit asks for it to decide on
     /// compaction, so it must not cost a walk over every thread).
     private(set) var itemCount = 0
-    var liveLineCount: Int { threads.count + itemCount }
+    /// Feedback per thread: item id → the latest kind (kept apart from the items, so it needs no item decoding).
+    private(set) var feedback: [String: [String: FeedbackKind]] = [:]
+    /// Feedback entries over every thread (one live line each).
+    private(set) var feedbackCount = 0
+    var liveLineCount: Int { threads.count + itemCount + feedbackCount }
 
     // MARK: Changes
 
@@ -53,6 +57,7 @@ struct ThreadTable {
             if items[thread.id] == nil { items[thread.id] = ItemList() }
         case .threadDeleted(let id):
             itemCount -= (items[id]?.live ?? 0) + (unloaded[id]?.live ?? 0)
+            feedbackCount -= feedback.removeValue(forKey: id)?.count ?? 0
             threads[id] = nil
             items[id] = nil
             unloaded[id] = nil
@@ -65,12 +70,27 @@ struct ThreadTable {
         case .itemDeleted(let id, let threadID):
             load(threadID)
             if items[threadID]?.remove(id) == true { itemCount -= 1 }
+            dropFeedback(id, threadID: threadID)
+        case .feedback(let threadID, let itemID, let kind):
+            guard threads[threadID] != nil else { return }
+            if feedback[threadID, default: [:]].updateValue(kind, forKey: itemID) == nil { feedbackCount += 1 }
         default:
             break
         }
     }
 
+    private mutating func dropFeedback(_ itemID: String, threadID: String) {
+        if feedback[threadID]?.removeValue(forKey: itemID) != nil { feedbackCount -= 1 }
+    }
+
     // MARK: Reads
+
+    /// Counts of the latest feedback per item over every thread.
+    func feedbackCounts() -> FeedbackCounts {
+        var counts = FeedbackCounts()
+        for entries in feedback.values { for kind in entries.values { counts.add(kind) } }
+        return counts
+    }
 
     func thread(_ id: String) -> StoredThread? { threads[id] }
 
@@ -127,7 +147,8 @@ struct ThreadTable {
     mutating func snapshotRecords() -> [StoredRecordBatch] {
         for threadID in Array(unloaded.keys) { load(threadID) }
         return sortedThreads().map { thread in
-            StoredRecordBatch(thread: thread, items: (items[thread.id]?.slots ?? []).compactMap { $0 })
+            StoredRecordBatch(thread: thread, items: (items[thread.id]?.slots ?? []).compactMap { $0 },
+                              feedback: (feedback[thread.id] ?? [:]).sorted { $0.key < $1.key })
         }
     }
 }
@@ -162,6 +183,7 @@ extension ThreadTable {
             lineCount += 1
             guard items[threadID] != nil else { return }
             unloaded[threadID, default: UnloadedItems()].keep(raw, id: id, live: false)
+            dropFeedback(id, threadID: threadID)
         }
     }
 
@@ -212,6 +234,10 @@ extension ThreadTable.UnloadedItems {
 struct StoredRecordBatch {
     var thread: StoredThread
     var items: [StoredItem]
+    /// Item id → kind, sorted by item id.
+    var feedback: [(key: String, value: FeedbackKind)] = []
 
-    var records: [StoreRecord] { [.thread(thread)] + items.map { .item($0) } }
+    var records: [StoreRecord] {
+        [.thread(thread)] + items.map { .item($0) } + feedback.map { .feedback(threadID: thread.id, itemID: $0.key, kind: $0.value) }
+    }
 }

@@ -79,6 +79,15 @@ public final class UnreachableDataStore: DataStore {
     public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
         try check(); try await inner.saveItems(items, thread: thread, for: user)
     }
+    public func saveFeedback(_ kind: FeedbackKind, itemIDs: [String], threadID: String, for user: UserID) async throws {
+        try check(); try await inner.saveFeedback(kind, itemIDs: itemIDs, threadID: threadID, for: user)
+    }
+    public func feedback(threadID: String, for user: UserID) async throws -> [String: FeedbackKind] {
+        try check(); return try await inner.feedback(threadID: threadID, for: user)
+    }
+    public func feedbackCounts(for user: UserID) async throws -> FeedbackCounts {
+        try check(); return try await inner.feedbackCounts(for: user)
+    }
     public func item(_ id: String, threadID: String, for user: UserID) async throws -> StoredItem {
         try check(); return try await inner.item(id, threadID: threadID, for: user)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TodoControl
+import TodoCore
 
 // MARK: - status
 
@@ -21,7 +22,7 @@ struct Status: AsyncParsableCommand {
             control socket  \(s.controlSocket)
             http            \(s.http ?? "off")
             your tasks      \(s.tasks.total) (\(s.tasks.pending) pending, \(s.tasks.completed) completed)
-            """ + Self.figures(s.figures ?? [])
+            """ + Self.feedback(s.feedback) + Self.figures(s.figures ?? [])
         }
     }
 
@@ -34,6 +35,12 @@ struct Status: AsyncParsableCommand {
             let name = figure.name.count < 16 ? figure.name + String(repeating: " ", count: 16 - figure.name.count) : figure.name + " "
             return "\n" + name + value + (figure.unit.isEmpty || figure.value == nil ? "" : " " + figure.unit)
         }.joined()
+    }
+
+    /// The caller's chat feedback line (nothing from a daemon that predates it).
+    static func feedback(_ counts: FeedbackCounts?) -> String {
+        guard let counts else { return "" }
+        return "\nchat feedback   \(counts.total) (\(counts.positive) up, \(counts.negative) down)"
     }
 
     static func uptime(_ seconds: Double) -> String {

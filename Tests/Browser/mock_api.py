@@ -8,7 +8,7 @@ sends) and implements, in memory, the parts of the API the UI uses:
     POST /api/tasks/parse (p1-p4, @label and #project only; no dates), POST /api/undo
   GET /api/events (SSE: {"kind": created|updated|deleted, "task": {...}})
   POST /api/chatkit: threads.create/add_user_message/retry_after_item (SSE),
-    threads.get_by_id/list/update/delete, items.list (JSON)
+    threads.get_by_id/list/update/delete, items.list, items.feedback (JSON)
 The scripted "assistant" answers like our agent would, with workflow badges for tools.
 
 Usage: python3 mock_api.py --port 0 [--code CODE]   (prints "listening on PORT")
@@ -316,7 +316,7 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "threads.list":
             metas = sorted((t["meta"] for t in threads.values()), key=lambda m: m["created_at"])
             return self.send_json(200, self.page(metas, p, lambda m: {**m, "items": {"data": [], "has_more": False}}))
-        if kind in ("threads.get_by_id", "threads.update", "threads.delete", "items.list", "threads.add_user_message", "threads.retry_after_item"):
+        if kind in ("threads.get_by_id", "threads.update", "threads.delete", "items.list", "threads.add_user_message", "threads.retry_after_item", "items.feedback"):
             th = threads.get(p.get("thread_id"))
             if not th:
                 return self.error(404, "No such thread.")
@@ -331,6 +331,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(200, {})
         if kind == "items.list":
             return self.send_json(200, self.page(th["items"], p, lambda i: i))
+        if kind == "items.feedback":
+            if p.get("kind") not in ("positive", "negative"):
+                return self.error(400, "kind must be positive or negative")
+            for item_id in p.get("item_ids") or []:
+                th.setdefault("feedback", {})[item_id] = p["kind"]
+            return self.send_json(200, {})
         if kind == "threads.create":
             tid = new_id("thr")
             th = threads[tid] = {"meta": {"id": tid, "created_at": now(), "status": {"type": "active"}, "metadata": {}}, "items": []}

@@ -99,6 +99,7 @@ struct RecordCodecTests {
             .taskDeleted(task.id), .requestTombstone(requestID: "r", task: task),
             .thread(StoredThread(id: "thr", createdAt: at, payload: "{\"x\":\"\\u0000\"}")), .threadDeleted(id: "thr"),
             .item(StoredItem(id: "i", threadID: "thr", createdAt: at, payload: "{}")), .itemDeleted(id: "i", threadID: "thr"),
+            .feedback(threadID: "thr", itemID: "i", kind: .positive), .feedback(threadID: "thr", itemID: "i", kind: .negative),
         ]
         for record in records {
             let line = RecordCodec.encode(record)
@@ -113,6 +114,7 @@ struct RecordCodecTests {
         "{\"op\":\"thread\",\"id\":\"a b\",\"created_at\":\"2026-01-01T00:00:00Z\",\"payload\":\"{}\"}",
         "{\"op\":\"task_deleted\",\"id\":\"t\"} x", "{\"op\":\"task_deleted\",\"id\":\"\\ud800\"}",
         "{\"format\":\"todod.tasks\"}", "{\"op\":\"task_deleted\",\"id\":\"t\",\"x\":" + String(repeating: "[", count: 40) + "}",
+        "{\"op\":\"feedback\",\"id\":\"i\",\"thread_id\":\"thr\",\"kind\":\"meh\"}", "{\"op\":\"feedback\",\"id\":\"i\",\"thread_id\":\"thr\"}",
     ])
     func rejects(_ line: String) {
         #expect(throws: RecordCodec.DecodeError.self) { try RecordCodec.decode(Array(line.utf8)) }

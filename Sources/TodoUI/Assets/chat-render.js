@@ -3,6 +3,7 @@
 import { h, clear } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { itemText, badgeFromTask } from "./chatkit.js";
+import { renderMessageActions } from "./chat-actions.js";
 
 // MARK: - Items
 
@@ -24,7 +25,8 @@ export function updateItemNode(node, item) {
       node.className = "item msg assistant";
       const bubble = h("div.bubble.md");
       bubble.append(renderMarkdown(itemText(item)));
-      node.replaceChildren(bubble);
+      // The action row (copy, feedback) survives re-renders, so a pressed thumb stays pressed.
+      node.replaceChildren(bubble, node.querySelector(":scope > .msg-actions") || renderMessageActions());
       return true;
     }
     case "workflow": {

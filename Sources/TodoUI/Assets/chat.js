@@ -6,6 +6,8 @@ import { request, stream, userInput, applyUpdate, itemText } from "./chatkit.js"
 import { renderItem, updateItemNode, renderError, renderNotice } from "./chat-render.js";
 import { HistoryList } from "./chat-history.js";
 import { createShell } from "./chat-shell.js";
+import { attachMessageActions } from "./chat-actions.js";
+import { renderStartScreen } from "./chat-prompts.js";
 
 export const THREAD_KEY = "todod.chat.thread";
 const PAGE = 40;
@@ -41,7 +43,7 @@ export class ChatPanel {
       onRenamed: (id, title) => { if (id === this.threadId) this.setTitle(title); },
     });
     this.olderButton = h("button.load-older", { type: "button", hidden: true, onclick: () => this.loadOlder() }, "Show earlier messages");
-    this.emptyState = h("p.chat-empty", { text: "Ask me to add, list, complete, change or delete your tasks." });
+    this.emptyState = renderStartScreen((prompt) => { if (!this.busy) this.send(prompt); });
     this.thinking = h("div.thinking", { hidden: true, "aria-hidden": "true" }, h("span.dots"), h("span.thinking-label", { text: "Thinking…" }));
     this.log = h("div.chat-log", { id: "chat-log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0" },
       this.olderButton, this.emptyState, this.thinking);
@@ -57,6 +59,7 @@ export class ChatPanel {
     });
     const composer = h("form.composer", { onsubmit: (event) => { event.preventDefault(); this.submit(); } }, this.input, this.sendButton, this.stopButton);
     body.append(this.history.element, this.log, this.announcer, composer);
+    attachMessageActions(this);
     // Esc inside the history closes the history first, then (again) the panel.
     this.history.element.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && !event.defaultPrevented) {
@@ -284,7 +287,7 @@ export class ChatPanel {
       case "thread.item.added":
       case "thread.item.done":
       case "thread.item.replaced":
-        this.upsert(event.item, event.type === "thread.item.done");
+        this.upsert(event.item, event.type === "thread.item.done", event.type === "thread.item.added");
         break;
       case "thread.item.updated": {
         const entry = this.items.get(event.item_id);
@@ -317,7 +320,7 @@ export class ChatPanel {
     this.scrollToEnd();
   }
 
-  upsert(item, done) {
+  upsert(item, done, streaming = false) {
     if (item.type === "user_message" && this.turn?.local?.isConnected) {
       this.turn.local.remove();
       this.turn.local = null;
@@ -334,6 +337,8 @@ export class ChatPanel {
       this.items.set(item.id, entry);
       if (entry.node) this.log.insertBefore(entry.node, this.thinking);
     }
+    // Copy and feedback appear once the message is complete.
+    if (entry.node && item.type === "assistant_message") entry.node.toggleAttribute("data-streaming", streaming);
     this.emptyState.hidden = true;
     if (done && item.type === "assistant_message") this.announcer.textContent = itemText(item);
   }

@@ -5,6 +5,7 @@
 import { createShell } from "./chat-shell.js";
 import { THREAD_KEY } from "./chat.js";
 import { timeZone } from "./api.js";
+import { START_PROMPTS, GREETING } from "./chat-prompts.js";
 
 const SCRIPT = "https://cdn.platform.openai.com/deployments/chatkit/chatkit.js";
 const TIMEOUT_MS = 5000;
@@ -20,6 +21,19 @@ function loadScript() {
     script.onerror = () => { clearTimeout(timer); resolve(false); };
     document.head.append(script);
   });
+}
+
+/**
+ * What the component offers beyond the API: thread history, thumbs up/down (sent as `items.feedback`, which
+ * todod stores), retry on assistant messages, and the same start-screen prompts as the built-in panel.
+ */
+export function officialOptions() {
+  return {
+    history: { enabled: true, showDelete: true, showRename: true },
+    threadItemActions: { feedback: true, retry: true },
+    startScreen: { greeting: GREETING, prompts: START_PROMPTS.map(({ label, prompt, icon }) => ({ label, prompt, icon })) },
+    composer: { placeholder: "Message the assistant" },
+  };
 }
 
 /** Mounts the official component in our panel frame; false when it cannot be loaded. */
@@ -47,7 +61,7 @@ export async function mountOfficialChatKit({ domainKey }) {
       },
     },
     initialThread: initialThread || null,
-    history: { enabled: true },
+    ...officialOptions(),
   });
   element.addEventListener("chatkit.thread.change", (event) => {
     const id = event.detail?.threadId;
