@@ -57,7 +57,7 @@ let package = Package(
         .target(
             name: "TodoControl",
             dependencies: [
-                "TodoCore",
+                "TodoCore", "ChatKitProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

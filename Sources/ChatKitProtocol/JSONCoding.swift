@@ -43,13 +43,23 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
-            // Copy runs of bytes that need no escape in one go; escape the rest.
+            // Copy runs of bytes that need no escape in one go; escape the rest. Eight bytes at a time are
+            // skipped while none of them is a control character, a quote or a backslash.
+            guard let base = utf8.baseAddress else { return }
+            let count = utf8.count
             var run = 0
-            for i in utf8.indices {
-                let b = utf8[i]
+            var i = 0
+            while i < count {
+                if i + 8 <= count, !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
+                let b = base[i]
+                i += 1
                 guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<i])) }
-                run = i + 1
+                let at = i - 1
+                if run < at { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<at])) }
+                run = i
                 out.append(0x5C)
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
@@ -67,9 +77,20 @@ extension JSONValue {
                     out.append(hex.utf8Start[Int(b & 0xF)])
                 }
             }
-            if run < utf8.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
+            if run < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of the eight bytes in `word` is below 0x20, a quote or a backslash (bytes of 0x80 and
+    /// above never match: they are parts of UTF-8 sequences, written as they are).
+    @inline(__always)
+    static func needsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
+        return below20 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
     }
 }
 
@@ -80,7 +101,9 @@ extension JSONValue {
     /// - Parameter bytes: UTF-8 text.
     /// - Throws: `ChatKitError.malformedJSON` with the byte offset.
     public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        var parser = JSONParser(bytes: Array(bytes))
+        // Contiguous input (a String's or Substring's UTF-8, a buffer) is copied in one go, not byte by byte.
+        let array = bytes.withContiguousStorageIfAvailable { Array($0) } ?? Array(bytes)
+        var parser = JSONParser(bytes: array)
         return try parser.parseDocument()
     }
 
@@ -206,10 +229,15 @@ struct JSONParser {
         i += 1
         // Fast path: no escape before the closing quote, so the string is a slice of the input.
         var end = i
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        var high: UInt8 = 0
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
+            high |= bytes[end]
+            end += 1
+        }
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             let start = i
-            let s = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+            let isASCII = high < 0x80
+            let s = bytes.withUnsafeBufferPointer { Self.validString(UnsafeBufferPointer(rebasing: $0[start..<end]), isASCII: isASCII) }
             guard let s else { throw fail("invalid UTF-8") }
             i = end + 1
             return s
@@ -249,8 +277,18 @@ struct JSONParser {
             }
         }
         // Invalid UTF-8 is rejected rather than silently repaired.
-        guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8") }
+        guard let s = out.withUnsafeBufferPointer({ Self.validString($0, isASCII: false) }) else { throw fail("invalid UTF-8") }
         return s
+    }
+
+    /// The string of `utf8`, or nil when it is not valid UTF-8. `String(validating:as:)` is generic over the
+    /// encoding and runs unspecialised (a metadata lookup per call); decoding is specialised for UTF-8 and
+    /// repairs invalid input, so the result is valid exactly when it has the input's bytes.
+    static func validString(_ utf8: UnsafeBufferPointer<UInt8>, isASCII: Bool) -> String? {
+        let s = String(decoding: utf8, as: UTF8.self)
+        if isASCII { return s }
+        var copy = s
+        return copy.withUTF8 { $0.elementsEqual(utf8) } ? s : nil
     }
 
     mutating func hex4() throws -> UInt32 {

@@ -1,5 +1,9 @@
 import Foundation
 import TodoCore
+internal import ChatKitProtocol
+
+/// A parsed line (ChatKitProtocol's JSON value: keys in order, numbers as their text).
+private typealias Tree = ChatKitProtocol.JSONValue
 
 // MARK: - Decoded line
 
@@ -36,38 +40,44 @@ public struct ControlLineDecoder: Sendable {
         guard line.count <= maxLineBytes else {
             return .failure(id: nil, .invalidRequest("request line exceeds \(maxLineBytes) bytes"))
         }
-        let data = Data(line)
-        let value: JSONValue
+        // The line is parsed once; the params are read from the parsed tree (`JSONValueDecoder`).
+        let value: Tree
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
+            value = try Tree.parse(line)
         } catch {
             return .failure(id: nil, .parseError("invalid JSON"))
         }
-        guard case .object(let members) = value else {
+        guard case .object(let fields) = value else {
             if case .array = value { return .failure(id: nil, .invalidRequest("batch requests are not supported")) }
             return .failure(id: nil, .invalidRequest("a request must be a JSON object"))
         }
+        // When a key repeats, the last value counts (as it did when the line was decoded into a dictionary).
+        func member(_ key: String) -> Tree? { fields.last { $0.0 == key }?.1 }
         var id: RequestID?
-        switch members["id"] {
+        switch member("id") {
         case nil, .null?: id = nil
         case .string(let s)?: id = .string(s)
-        case .number(let n)? where n.rounded() == n && abs(n) < 9.0e15: id = .number(Int64(n))
+        case .number(let text)?:
+            guard let n = Double(text), n.rounded() == n, abs(n) < 9.0e15 else {
+                return .failure(id: nil, .invalidRequest("id must be a string or an integer"))
+            }
+            id = .number(Int64(n))
         default: return .failure(id: nil, .invalidRequest("id must be a string or an integer"))
         }
-        guard members["jsonrpc"] == .string("2.0") else {
+        guard case .string("2.0")? = member("jsonrpc") else {
             return .failure(id: id, .invalidRequest("jsonrpc must be \"2.0\""))
         }
-        guard case .string(let method)? = members["method"] else {
+        guard case .string(let method)? = member("method") else {
             return .failure(id: id, .invalidRequest("method must be a string"))
         }
-        let hasParams: Bool
-        switch members["params"] {
-        case nil, .null?: hasParams = false
-        case .object?: hasParams = true
+        let params: Tree
+        switch member("params") {
+        case nil, .null?: params = .object([])
+        case .object(let object)?: params = .object(object)
         default: return .failure(id: id, .invalidParams(field: "params", "params must be an object"))
         }
         do {
-            guard let request = try Self.request(method: method, data: hasParams ? data : nil) else {
+            guard let request = try Self.request(method: method, params: params) else {
                 return .failure(id: id, .methodNotFound(method))
             }
             return .request(id: id, request)
@@ -80,8 +90,8 @@ public struct ControlLineDecoder: Sendable {
 
     // MARK: Methods
 
-    private static func request(method: String, data: Data?) throws -> ControlRequest? {
-        func p<P: Decodable>(_ type: P.Type) throws -> P { try decodeParams(type, from: data) }
+    private static func request(method: String, params: Tree) throws -> ControlRequest? {
+        func p<P: Decodable>(_ type: P.Type) throws -> P { try JSONValueDecoder.decode(type, from: params) }
         switch method {
         case ControlMethods.Status.name: return .status
         case ControlMethods.AddTask.name:
@@ -129,15 +139,6 @@ public struct ControlLineDecoder: Sendable {
         if let id, !(1...128).contains(id.utf8.count) {
             throw RPCError.invalidParams(field: "request_id", "request_id must be 1-128 bytes")
         }
-    }
-
-    private struct Envelope<P: Decodable>: Decodable {
-        var params: P
-    }
-
-    private static func decodeParams<P: Decodable>(_ type: P.Type, from data: Data?) throws -> P {
-        guard let data else { return try JSONDecoder().decode(P.self, from: Data("{}".utf8)) }
-        return try JSONDecoder().decode(Envelope<P>.self, from: data).params
     }
 
     // MARK: Errors

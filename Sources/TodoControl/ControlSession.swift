@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import Synchronization
 import TodoCore
+internal import ChatKitProtocol
 
 // MARK: - Connection state
 
@@ -209,11 +210,9 @@ struct ControlSession {
         }
     }
 
-    /// One encoded line (JSON + `\n`).
+    /// One encoded line (compact JSON + `\n`), written by `JSONValueEncoder` (not Foundation's `JSONEncoder`).
     static func line(_ value: some Encodable) -> ByteBuffer {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        var bytes = (try? encoder.encode(value)).map { Array($0) }
+        var bytes = (try? JSONValueEncoder.encode(value))
             ?? Array(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"could not encode the response"}}"#.utf8)
         bytes.append(UInt8(ascii: "\n"))
         return ByteBuffer(bytes: bytes)

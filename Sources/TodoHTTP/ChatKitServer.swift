@@ -30,9 +30,10 @@ struct ChatKitServer: Sendable {
     let turnTimeoutSeconds: Int
     var metrics: HTTPMetrics = .disabled
 
-    /// A fresh id: `prefix_` + 16 characters from TodoCore's one id generator (about 80 bits).
+    /// A fresh id: `prefix_` + 16 characters from TodoCore's one id generator (about 80 bits), with the
+    /// kernel's random bytes fetched in one call (`BatchedRandom`).
     static func newID(_ prefix: String) -> String {
-        var rng = SystemRandomNumberGenerator()
+        var rng = BatchedRandom()
         return prefix + "_" + randomToken(length: 16, using: &rng)
     }
 

@@ -73,9 +73,21 @@ public struct HTTPMetrics: Sendable {
     /// Counts a request and records its latency.
     func requestEnded(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status, nanoseconds: Int64) {
         guard isEnabled else { return }
-        let handles = cache.handles(RequestKey(route: route, method: method.rawValue, status: status.code), factory: factory)
+        let handles = cache.handles(RequestKey(route: route, method: Self.methodLabel(method), status: status.code), factory: factory)
         handles.count.increment()
         handles.duration.recordNanoseconds(nanoseconds)
+    }
+}
+
+extension HTTPMetrics {
+    /// The methods that get a label value of their own; any other method a client sends counts as `other`,
+    /// so made-up methods cannot grow the number of series.
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"]
+
+    /// The `method` label of a request: its method when known, else `other`.
+    /// - Parameter method: the request's method, as sent.
+    static func methodLabel(_ method: HTTPRequest.Method) -> String {
+        knownMethods.contains(method.rawValue) ? method.rawValue : "other"
     }
 }
 
