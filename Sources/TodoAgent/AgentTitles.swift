@@ -37,11 +37,12 @@ enum AgentTitles {
         var text = Substring(answer)
         if let close = text.range(of: "</think>") { text = text[close.upperBound...] }
         var title = text.split(whereSeparator: \.isNewline).map { $0.drop(while: \.isWhitespace) }.first { !$0.isEmpty } ?? ""
+        let marks: Set<Character> = ["\"", "'", "“", "”", "„", "«", "»", "「", "」", "*", "#", "`", "_", " "]
+        let finals: Set<Character> = [".", "!", "?", "。", "！", "？", ":", ";", ","]
+        while let first = title.first, marks.contains(first) { title = title.dropFirst() }
         for label in ["title:", "titel:", "titre:", "título:", "titolo:"] where title.lowercased().hasPrefix(label) {
             title = title.dropFirst(label.count)
         }
-        let marks: Set<Character> = ["\"", "'", "“", "”", "„", "«", "»", "「", "」", "*", "#", "`", "_", " "]
-        let finals: Set<Character> = [".", "!", "?", "。", "！", "？", ":", ";", ","]
         while let first = title.first, marks.contains(first) { title = title.dropFirst() }
         while let last = title.last, marks.contains(last) || finals.contains(last) { title = title.dropLast() }
         let words = title.split(whereSeparator: \.isWhitespace).prefix(maxWords).joined(separator: " ")

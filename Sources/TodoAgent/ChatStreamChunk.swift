@@ -64,8 +64,11 @@ struct Choice {
         if let delta = try Chunk.object(json["delta"]) {
             content = try Chunk.string(delta["content"])
             // Reasoning is optional decoration: a field of another shape is ignored rather than failing the turn.
-            let thoughts = [delta["reasoning_content"], delta["reasoning"]].compactMap { $0?.stringValue }.filter { !$0.isEmpty }
-            reasoning = thoughts.first
+            if let text = delta["reasoning_content"]?.stringValue, !text.isEmpty {
+                reasoning = text
+            } else if let text = delta["reasoning"]?.stringValue, !text.isEmpty {
+                reasoning = text
+            }
             toolCalls = try Chunk.array(delta["tool_calls"]).map(CallDelta.init)
         }
     }
