@@ -121,8 +121,11 @@ public struct ChatStreamAccumulator: Sendable {
 
     /// Whether `text` is one complete JSON value (the arguments of a finished call).
     private static func isCompleteJSON(_ text: String) -> Bool {
-        guard !text.isEmpty, (try? JSONValue.parse(text)) != nil else { return false }
-        return true
+        // Arguments are an object: skip the parse while the text cannot be one yet (LM Studio repeats the
+        // name on every fragment, so this runs per fragment there).
+        guard let last = text.utf8.last(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), last == UInt8(ascii: "}") || last == UInt8(ascii: "]")
+        else { return false }
+        return (try? JSONValue.parse(text)) != nil
     }
 
     /// `data` without leading and trailing spaces and tabs (Foundation's `trimmingCharacters` goes through
