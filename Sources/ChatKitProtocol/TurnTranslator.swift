@@ -23,6 +23,8 @@ public typealias ItemIDGenerator = @Sendable (_ prefix: String) -> String
 /// Tool calls become tasks of one `workflow` item (added with the first task, `workflow.task.added` for more,
 /// `workflow.task.updated` when each finishes, `done` with a summary when text resumes or the turn ends).
 /// Every tool task carries `ChatKitWire.toolBadgeKey` (tool name, call id, running/done/error) for the UI.
+/// Reasoning deltas become a `thought` task of the same workflow (opened collapsed when it is the first task),
+/// never answer text.
 /// Items are persisted when they are done; a cancelled turn saves what was already streamed.
 public struct TurnTranslator: Sendable {
     private struct OpenMessage: Sendable { var id: String; var createdAt: Timestamp; var text: String }
