@@ -225,6 +225,7 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

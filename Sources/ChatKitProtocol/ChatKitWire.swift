@@ -71,9 +71,14 @@ public enum ChatKitWire {
 
     /// Adds `toolBadgeKey` to the tasks of a workflow item that lack it, from the stored tool records (same order).
     private static func withToolBadges(_ item: JSONValue, tools: [JSONValue]) -> JSONValue {
+        // Tool tasks are the `custom` ones, in the order of the records (`thought` tasks have no badge).
         guard let workflow = item["workflow"], let tasks = workflow["tasks"]?.arrayValue,
-            tasks.contains(where: { $0[toolBadgeKey] == nil }) else { return item }
-        let upgraded = tasks.enumerated().map { index, task -> JSONValue in
+            tasks.contains(where: { $0[toolBadgeKey] == nil && $0["type"]?.stringValue == "custom" }) else { return item }
+        var ordinal = -1
+        let upgraded = tasks.map { task -> JSONValue in
+            guard task["type"]?.stringValue == "custom" else { return task }
+            ordinal += 1
+            let index = ordinal
             guard task[toolBadgeKey] == nil, index < tools.count, let name = tools[index]["name"]?.stringValue else { return task }
             let failed = tools[index]["is_error"]?.boolValue ?? false
             return task.setting(toolBadgeKey, toolBadge(name: name, callID: tools[index]["call_id"]?.stringValue, state: failed ? .error : .done))
@@ -162,6 +167,15 @@ public enum ChatKitWire {
             "icon": failed ? nil : "check", "content": .string(content),
             toolBadgeKey: tool.map { toolBadge(name: $0.name, callID: $0.callID, state: state) },
         ])
+    }
+
+    /// A `thought` workflow task: the model's reasoning (ChatKit's `ThoughtTask`).
+    /// - Parameters:
+    ///   - content: the reasoning text so far.
+    ///   - running: `loading` while it streams, `complete` after.
+    public static func thoughtTask(_ content: String, running: Bool) -> JSONValue {
+        .obj(["status_indicator": running ? "loading" : "complete", "type": "thought", "title": running ? "Thinking…" : "Thought",
+              "content": .string(content)])
     }
 
     // MARK: Events

@@ -60,6 +60,8 @@ public enum ResponderEvent: Sendable, Hashable {
     case title(String)
     /// The turn failed; shown as an in-band `error` event. The stream ends after it.
     case error(message: String, allowRetry: Bool)
+    /// A piece of the model's reasoning: shown as a collapsed `thought` task, never as answer text.
+    case reasoningDelta(String)
 }
 
 /// Produces the assistant's side of a turn. `TodoAgent` implements it with an LLM; tests use scripted ones.

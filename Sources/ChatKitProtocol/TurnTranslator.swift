@@ -23,11 +23,17 @@ public typealias ItemIDGenerator = @Sendable (_ prefix: String) -> String
 /// Tool calls become tasks of one `workflow` item (added with the first task, `workflow.task.added` for more,
 /// `workflow.task.updated` when each finishes, `done` with a summary when text resumes or the turn ends).
 /// Every tool task carries `ChatKitWire.toolBadgeKey` (tool name, call id, running/done/error) for the UI.
+/// Reasoning deltas become a `thought` task of the same workflow (opened collapsed when it is the first task),
+/// never answer text.
 /// Items are persisted when they are done; a cancelled turn saves what was already streamed.
 public struct TurnTranslator: Sendable {
     private struct OpenMessage: Sendable { var id: String; var createdAt: Timestamp; var text: String }
-    private struct ToolRecord: Sendable { var callID: String; var name: String; var arguments: String; var result: String?; var isError: Bool }
-    private struct OpenWorkflow: Sendable { var id: String; var createdAt: Timestamp; var tasks: [JSONValue]; var tools: [ToolRecord] }
+    private struct ToolRecord: Sendable { var callID: String; var name: String; var arguments: String; var result: String?; var isError: Bool; var task = 0 }
+    private struct OpenWorkflow: Sendable {
+        var id: String; var createdAt: Timestamp; var tasks: [JSONValue]; var tools: [ToolRecord]
+        /// The streaming thought task: its index, its text, and how much of it was last sent.
+        var thought: (index: Int, text: String, sent: Int)?
+    }
 
     /// The thread the turn belongs to.
     public let threadID: String
@@ -79,8 +85,10 @@ public struct TurnTranslator: Sendable {
         case .toolStarted(let callID, let name, let arguments, let title):
             out += closeMessage()
             let task = ChatKitWire.task(title: title, content: arguments, running: true, tool: (name, callID))
-            let record = ToolRecord(callID: callID, name: name, arguments: arguments, result: nil, isError: false)
+            var record = ToolRecord(callID: callID, name: name, arguments: arguments, result: nil, isError: false)
             if var wf = workflow {
+                out += endThought(&wf)
+                record.task = wf.tasks.count
                 wf.tasks.append(task)
                 wf.tools.append(record)
                 workflow = wf
@@ -96,10 +104,10 @@ public struct TurnTranslator: Sendable {
             wf.tools[index].isError = isError
             let task = ChatKitWire.task(
                 title: title, content: isError ? "Error: \(result)" : result, running: false, failed: isError, tool: (wf.tools[index].name, callID))
-            wf.tasks[index] = task
+            wf.tasks[wf.tools[index].task] = task
             workflow = wf
             toolCalls.append((wf.tools[index].name, wf.tools[index].arguments, result, isError))
-            out.append(.event(ChatKitWire.itemUpdated(wf.id, .obj(["type": "workflow.task.updated", "task_index": .int(index), "task": task]))))
+            out.append(.event(ChatKitWire.itemUpdated(wf.id, .obj(["type": "workflow.task.updated", "task_index": .int(wf.tools[index].task), "task": task]))))
         case .title(let title):
             // Like the reference, the title goes out after the turn's items (at the end of the turn).
             pendingTitle = title
@@ -109,6 +117,8 @@ public struct TurnTranslator: Sendable {
             isFinished = true
             out.append(.event(ChatKitWire.error(message: message, allowRetry: allowRetry)))
             out += takeTitle()
+        case .reasoningDelta(let delta):
+            out += applyReasoning(delta, now: now)
         }
         return out
     }
@@ -160,14 +170,17 @@ public struct TurnTranslator: Sendable {
     }
 
     private mutating func closeWorkflow() -> [TurnOutput] {
-        guard let wf = workflow else { return [] }
+        guard var wf = workflow else { return [] }
         workflow = nil
+        _ = endThought(&wf)
         let names = wf.tools.map(\.name)
         let unique = names.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
-        let summary = JSONValue.obj(["title": .string("Called " + unique.joined(separator: ", ")), "icon": "check"])
+        let summary = unique.isEmpty ? JSONValue.obj(["title": "Thought", "icon": "lightbulb"])
+            : JSONValue.obj(["title": .string("Called " + unique.joined(separator: ", ")), "icon": "check"])
         // Unfinished calls (cancelled or never answered) are shown as complete with a note.
         var tasks = wf.tasks
-        for (i, tool) in wf.tools.enumerated() where tool.result == nil {
+        for tool in wf.tools where tool.result == nil {
+            let i = tool.task
             tasks[i] = ChatKitWire.task(
                 title: tasks[i]["title"]?.stringValue ?? tool.name, content: "No result: the turn ended first.", running: false, failed: true,
                 tool: (tool.name, tool.callID))
@@ -183,5 +196,50 @@ public struct TurnTranslator: Sendable {
             .saveItem(id: wf.id, createdAt: wf.createdAt, payload: item.setting(ChatKitWire.toolsKey, tools)),
             .event(ChatKitWire.itemEvent("thread.item.done", item: item)),
         ]
+    }
+}
+
+// MARK: - Reasoning
+
+extension TurnTranslator {
+    /// The model's reasoning becomes a `thought` task of the open workflow (opened collapsed if none): added
+    /// with the first delta, updated as it grows (at most every 256 characters: each update carries the whole
+    /// text), completed when a tool call or the answer follows. Never part of the answer text.
+    private mutating func applyReasoning(_ delta: String, now: Timestamp) -> [TurnOutput] {
+        guard !delta.isEmpty else { return [] }
+        var out = closeMessage()
+        guard var wf = workflow else {
+            let task = ChatKitWire.thoughtTask(delta, running: true)
+            let wf = OpenWorkflow(id: newID("wf"), createdAt: now, tasks: [task], tools: [], thought: (0, delta, delta.count))
+            workflow = wf
+            out.append(.event(ChatKitWire.itemEvent("thread.item.added", item: ChatKitWire.workflow(id: wf.id, threadID: threadID, createdAt: now, tasks: wf.tasks, summary: nil, expanded: false))))
+            return out
+        }
+        if var thought = wf.thought {
+            thought.text += delta
+            if thought.text.count - thought.sent >= 256 {
+                thought.sent = thought.text.count
+                let task = ChatKitWire.thoughtTask(thought.text, running: true)
+                wf.tasks[thought.index] = task
+                out.append(.event(ChatKitWire.itemUpdated(wf.id, .obj(["type": "workflow.task.updated", "task_index": .int(thought.index), "task": task]))))
+            }
+            wf.thought = thought
+        } else {
+            let task = ChatKitWire.thoughtTask(delta, running: true)
+            wf.thought = (wf.tasks.count, delta, delta.count)
+            wf.tasks.append(task)
+            out.append(.event(ChatKitWire.itemUpdated(wf.id, .obj(["type": "workflow.task.added", "task_index": .int(wf.tasks.count - 1), "task": task]))))
+        }
+        workflow = wf
+        return out
+    }
+
+    /// Completes the streaming thought task of `wf`, if any (its whole text, `complete`).
+    private func endThought(_ wf: inout OpenWorkflow) -> [TurnOutput] {
+        guard let thought = wf.thought else { return [] }
+        wf.thought = nil
+        let task = ChatKitWire.thoughtTask(thought.text, running: false)
+        wf.tasks[thought.index] = task
+        return [.event(ChatKitWire.itemUpdated(wf.id, .obj(["type": "workflow.task.updated", "task_index": .int(thought.index), "task": task])))]
     }
 }

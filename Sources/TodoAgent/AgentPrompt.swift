@@ -41,7 +41,7 @@ enum AgentPrompt {
     /// - Parameters:
     ///   - history: earlier entries, oldest first.
     ///   - message: the new user message.
-    ///   - budget: characters of history to keep.
+    ///   - budget: estimated tokens of history to keep (`TokenEstimate`).
     ///   - context: now and the user's zone, for the system prompt.
     static func messages(history: [ConversationEntry], message: String, budget: Int, context: DateContext) -> [ChatMessage] {
         var groups: [[ChatMessage]] = []
@@ -68,13 +68,27 @@ enum AgentPrompt {
         var kept: [[ChatMessage]] = []
         var used = 0
         for group in groups.reversed() {
-            let size = group.reduce(0) { $0 + $1.size }
+            let size = group.reduce(0) { $0 + $1.estimatedTokens }
             if used + size > budget { break }
             used += size
             kept.append(group)
         }
         return [ChatMessage(role: .system, content: system(context))] + kept.reversed().flatMap { $0 }
             + [ChatMessage(role: .user, content: clip(message, 16000))]
+    }
+
+    /// The estimated tokens of history that fit: the context window minus room for the reply (a quarter of
+    /// the window, at most 4096), the system prompt, the tools and the new message; never below zero.
+    /// - Parameters:
+    ///   - contextWindow: the model's context window in tokens.
+    ///   - tools: the tools sent with every request.
+    ///   - message: the new user message.
+    ///   - context: now and the user's zone, for the system prompt.
+    static func historyBudget(contextWindow: Int, tools: [ToolDefinition], message: String, context: DateContext) -> Int {
+        let reply = min(4096, contextWindow / 4)
+        let fixed = TokenEstimate.of(system(context)) + TokenEstimate.of(clip(message, 16000)) + 8
+            + tools.reduce(0) { $0 + $1.estimatedTokens }
+        return max(0, contextWindow - reply - fixed)
     }
 
     static func clip(_ text: String, _ limit: Int) -> String {

@@ -13,7 +13,8 @@ import TodoTools
 /// Per turn: use the MCP client connected (over `InMemoryTransport`, kept per user) to a tool
 /// server bound to `input.user`; send the system prompt, budgeted history and message with the tools;
 /// stream text deltas as they arrive; run tool calls (in parallel) and feed results back, up to
-/// `maxRounds` model calls; then send a title for a new thread. Failures end the turn with one
+/// `maxRounds` model calls; then, for a new thread, one short model call for its title (the first words
+/// when that is off or fails). Reasoning deltas are forwarded apart from the text. Failures end the turn with one
 /// `.error` event (always the last event): 401/403 and other 4xx are not retryable, 429/5xx and
 /// connection failures are retried twice with backoff, a turn over the time limit is stopped, and
 /// text that already streamed before a cut is kept.
@@ -62,9 +63,11 @@ public struct AgentResponder: Responder {
     private func runTurn(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async {
         let limit = configuration.turnTimeoutSeconds
         var failure: (message: String, allowRetry: Bool)?
+        let started = ContinuousClock.now
+        let reply = ReplyText()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await loop(input, out) }
+                group.addTask { reply.set(try await loop(input, out)) }
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(Int64(limit * 1000)))
                     throw TodoAgentError.timeout(seconds: limit)
@@ -84,7 +87,12 @@ public struct AgentResponder: Responder {
         }
         if Task.isCancelled { return }
         // A title only after a reply: a failed turn ends with its error, as the last event.
-        if input.isNewThread && failure == nil { out.yield(.title(AgentPrompt.threadTitle(for: input.message))) }
+        if input.isNewThread && failure == nil {
+            let left = limit - (ContinuousClock.now - started).seconds
+            let written = configuration.modelTitles ? await modelTitle(input, reply: reply.value, seconds: min(10, left)) : nil
+            if Task.isCancelled { return }
+            out.yield(.title(written ?? AgentPrompt.threadTitle(for: input.message)))
+        }
         if let failure {
             logger.warning("assistant turn failed", metadata: ["todo.thread.id": .string(input.threadID), "todo.error": .string(failure.message)])
             out.yield(.error(message: failure.message, allowRetry: failure.allowRetry))
@@ -93,30 +101,32 @@ public struct AgentResponder: Responder {
 
     private struct RoundsExhausted: Error { var rounds: Int }
 
-    private func loop(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
+    /// The turn's rounds; returns the text of the last answer.
+    private func loop(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws -> String {
         let session = try await sessions.session(for: input.user, zone: input.timeZone)
         do {
-            try await rounds(input, session, out)
+            return try await rounds(input, session, out)
         } catch let error as TodoToolsError {
             await sessions.discard(input.user, zone: input.timeZone)
             throw error
         }
     }
 
-    private func rounds(_ input: ResponderInput, _ session: InProcessToolSession, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws {
+    private func rounds(_ input: ResponderInput, _ session: InProcessToolSession, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws -> String {
         let tools = try await toolDefinitions.get {
             try await session.listTools().map {
                 ToolDefinition(name: $0.name, description: $0.description ?? $0.name, parameters: $0.inputSchema)
             }
         }
         let now = DateContext(now: clock.now(), zone: input.timeZone)
-        var messages = AgentPrompt.messages(history: input.history, message: input.message, budget: configuration.historyBudgetCharacters, context: now)
+        let budget = AgentPrompt.historyBudget(contextWindow: configuration.contextWindowTokens, tools: tools, message: input.message, context: now)
+        var messages = AgentPrompt.messages(history: input.history, message: input.message, budget: budget, context: now)
         var usedCallIDs: Set<String> = []
         for round in 1...max(1, configuration.maxRounds) {
-            let request = ChatRequest(model: configuration.model, messages: messages, tools: tools)
+            let request = ChatRequest(model: configuration.model, messages: messages, tools: tools, parallelToolCalls: configuration.parallelToolCalls)
             let (text, calls) = try await callModel(request, out)
             logger.debug("model round done", metadata: ["todo.thread.id": .string(input.threadID), "todo.round": .stringConvertible(round), "todo.tool_calls": .stringConvertible(calls.count)])
-            if calls.isEmpty { return }
+            if calls.isEmpty { return text }
             if !text.isEmpty { out.yield(.endMessage) }
             messages.append(ChatMessage(role: .assistant, content: text.isEmpty ? nil : text, toolCalls: calls))
             // Event ids must be unique within the turn even if a model reuses call ids.
@@ -168,6 +178,7 @@ public struct AgentResponder: Responder {
                             text += delta
                             out.yield(.textDelta(delta))
                         case .toolCalls(let received): calls = received
+                        case .reasoningDelta(let delta): out.yield(.reasoningDelta(delta))
                         case .usage, .finished: break
                         }
                     }
@@ -186,6 +197,41 @@ public struct AgentResponder: Responder {
         }
     }
 
+    // MARK: - Title
+
+    /// The title the model writes for a new thread, or nil when the call fails, times out or says nothing
+    /// usable (the caller keeps the first words then). Not retried, not counted as a turn's model call.
+    private func modelTitle(_ input: ResponderInput, reply: String, seconds: Double) async -> String? {
+        guard seconds > 0.05 else { return nil }
+        let request = AgentTitles.request(model: configuration.model, message: input.message, reply: reply)
+        let client = self.client
+        let answer = await withTaskGroup(of: String??.self) { group in
+            group.addTask {
+                var text = ""
+                do {
+                    for try await event in client.stream(request) {
+                        if case .textDelta(let delta) = event { text += delta }
+                    }
+                } catch {
+                    return .some(nil)
+                }
+                return .some(text)
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? nil
+        }
+        guard let answer, let title = AgentTitles.clean(answer) else {
+            logger.info("the model wrote no title; keeping the first words", metadata: ["todo.thread.id": .string(input.threadID)])
+            return nil
+        }
+        return title
+    }
+
     // MARK: - Messages
 
     static func userFacing(_ error: TodoAgentError, configuration: LLMConfiguration) -> (String, Bool) {
@@ -194,12 +240,18 @@ public struct AgentResponder: Responder {
         case .unauthorized:
             return ("The assistant is misconfigured: \(error.message). Check OPENAI_API_KEY / TODOD_LLM_API_KEY and TODOD_LLM_BASE_URL.", false)
         case .rejected:
-            return ("The assistant is misconfigured: \(error.message). Check TODOD_LLM_MODEL ('\(configuration.model)') and TODOD_LLM_BASE_URL.", false)
+            let parallel = configuration.parallelToolCalls == nil ? "" : " If the server does not accept parallel_tool_calls, unset TODOD_LLM_PARALLEL_TOOL_CALLS."
+            return ("The assistant is misconfigured: \(error.message). Check TODOD_LLM_MODEL ('\(configuration.model)') and TODOD_LLM_BASE_URL.\(parallel)", false)
         case .unavailable:
             return ("The assistant is unavailable: \(error.message) (tried \(configuration.maxRetries + 1) times). Please try again in a moment.", true)
         case .transport: return ("The assistant is unavailable: \(error.message).", true)
         case .streamCut, .protocolViolation: return ("The answer was interrupted: \(error.message). Please try again.", true)
         case .timeout: return ("The assistant timed out: \(error.message). Please try again.", true)
+        case .toolsUnsupported:
+            return ("The assistant cannot work with the model '\(configuration.model)' at \(configuration.baseURL): \(error.message). "
+                + "The assistant needs a model and server with tool calling: choose a model that supports tools with TODOD_LLM_MODEL "
+                + "(in Ollama for example qwen2.5 or llama3.1), or enable tools on the server (llama.cpp: start llama-server with --jinja; "
+                + "vLLM: --enable-auto-tool-choice --tool-call-parser <parser>), then restart todod.", false)
         }
     }
 }
@@ -216,4 +268,16 @@ final class ToolDefinitionCache: Sendable {
         cached.withLock { $0 = tools }
         return tools
     }
+}
+
+/// The last answer's text, handed out of the turn's task group.
+final class ReplyText: Sendable {
+    private let text = Mutex("")
+    func set(_ value: String) { text.withLock { $0 = value } }
+    var value: String { text.withLock { $0 } }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -1,24 +1,40 @@
-import Foundation
 import ChatKitProtocol
 
 // MARK: - ChatStreamAccumulator
 
 /// A pure state machine over chat-completions stream chunks (the `data:` payloads).
 ///
-/// Accepts every shape real servers send: tool-call argument fragments merged by `index`
-/// (not `id`), a whole call in one chunk, a repeated `role`, `content: null` or `""`,
-/// a usage chunk with `choices: []`, and a stream that ends without `[DONE]` after a
-/// `finish_reason`. Arguments are only handed out when the response is complete.
+/// Accepts every shape the common servers send (fixtures in Tests/TodoAgentTests/Fixtures/streams):
+/// - tool-call argument fragments merged by `index` (OpenAI, vLLM, llama.cpp), a whole call in one chunk
+///   (Ollama), several parallel calls that all carry `index: 0` (Ollama), calls without `id` or with `id: ""`
+///   (llama.cpp, vLLM, LM Studio), deltas without `index` (some proxies);
+/// - `arguments` as a JSON object instead of a string (llama.cpp, Ollama's native form);
+/// - reasoning in `reasoning_content` or `reasoning` (DeepSeek, Qwen, vLLM), kept apart from the answer;
+/// - a repeated `role`, `content: null` or `""`, a usage chunk with `choices: []`, a stream that ends
+///   without `[DONE]` after a `finish_reason`, or with `[DONE]` and no `finish_reason` at all.
+///
+/// Calls under one index are told apart like this: a delta with a new non-empty `id` and a function name
+/// starts a new call (an id that changes on a fragment without a name is a server that mints ids per chunk,
+/// and continues the call); a delta with a function name under an index whose call already has a name and
+/// complete JSON arguments starts a new call too. Calls without an id get `call_<n>` (n = position in the
+/// response), stable for the same stream. The calls are trusted whatever the `finish_reason` says.
+/// Arguments are only handed out when the response is complete.
 public struct ChatStreamAccumulator: Sendable {
     private struct PartialCall: Sendable {
+        var index: Int
+        var ordinal: Int
         var id: String?
         var name = ""
         var arguments = ""
     }
 
-    private var calls: [Int: PartialCall] = [:]
-    /// All text received so far.
+    private var calls: [PartialCall] = []
+    /// For each stream index, the position in `calls` of the call that fragments continue.
+    private var current: [Int: Int] = [:]
+    /// All answer text received so far (never reasoning).
     public private(set) var text = ""
+    /// All reasoning text received so far.
+    public private(set) var reasoning = ""
     /// The last `finish_reason` seen.
     public private(set) var finishReason: String?
     /// Whether `data: [DONE]` arrived.
@@ -30,7 +46,7 @@ public struct ChatStreamAccumulator: Sendable {
     /// Whether the response is complete (a finish reason or `[DONE]` arrived).
     public var isComplete: Bool { sawDone || finishReason != nil }
 
-    /// Consumes one event's data and returns the events to forward now (text deltas, usage).
+    /// Consumes one event's data and returns the events to forward now (text and reasoning deltas, usage).
     /// - Parameter data: one SSE `data` payload.
     /// - Throws: `TodoAgentError.protocolViolation` when it is not a chunk object.
     public mutating func consume(_ data: String) throws -> [LLMStreamEvent] {
@@ -50,24 +66,66 @@ public struct ChatStreamAccumulator: Sendable {
         }
         var out: [LLMStreamEvent] = []
         for choice in chunk.choices where (choice.index ?? 0) == 0 {
+            if let thought = choice.reasoning, !thought.isEmpty {
+                reasoning += thought
+                out.append(.reasoningDelta(thought))
+            }
             if let content = choice.content, !content.isEmpty {
                 text += content
                 out.append(.textDelta(content))
             }
-            for call in choice.toolCalls {
-                let index = call.index ?? calls.count
-                var partial = calls[index] ?? PartialCall()
-                if let id = call.id, !id.isEmpty { partial.id = id }
-                if let name = call.name, !name.isEmpty { partial.name += partial.name == name ? "" : name }
-                if let fragment = call.arguments { partial.arguments += fragment }
-                calls[index] = partial
-            }
+            for call in choice.toolCalls { add(call) }
             if let reason = choice.finishReason { finishReason = reason }
         }
         if let usage = chunk.usage {
             out.append(.usage(promptTokens: usage.promptTokens ?? 0, completionTokens: usage.completionTokens ?? 0))
         }
         return out
+    }
+
+    /// Merges one tool-call delta into the call it continues, or starts a new call.
+    private mutating func add(_ delta: CallDelta) {
+        let id = delta.id.flatMap { $0.isEmpty ? nil : $0 }
+        let name = delta.name.flatMap { $0.isEmpty ? nil : $0 }
+        // Without an index (some proxies) a delta belongs to the last call's slot; the rules below still
+        // start a new call there when it names one.
+        let index = delta.index ?? calls.last?.index ?? 0
+        var position = current[index]
+        if let p = position, startsNewCall(calls[p], id: id, name: name) { position = nil }
+        if position == nil {
+            let ordinal = calls.lazy.filter { $0.index == index }.count
+            calls.append(PartialCall(index: index, ordinal: ordinal))
+            position = calls.count - 1
+            current[index] = position
+        }
+        var call = calls[position!]
+        if let id, call.id == nil { call.id = id }
+        if let name, call.name != name {
+            // A name sent again with every fragment is kept once; a name in pieces is joined.
+            call.name += name
+        }
+        switch delta.arguments {
+        case .fragment(let text): call.arguments += text
+        case .object(let text): call.arguments = text
+        case nil: break
+        }
+        calls[position!] = call
+    }
+
+    private func startsNewCall(_ call: PartialCall, id: String?, name: String?) -> Bool {
+        guard name != nil, !call.name.isEmpty else { return false }
+        if let id, let known = call.id, id != known { return true }
+        // A name again under an index whose call is whole: the next call (Ollama's parallel calls at index 0).
+        return Self.isCompleteJSON(call.arguments)
+    }
+
+    /// Whether `text` is one complete JSON value (the arguments of a finished call).
+    private static func isCompleteJSON(_ text: String) -> Bool {
+        // Arguments are an object: skip the parse while the text cannot be one yet (LM Studio repeats the
+        // name on every fragment, so this runs per fragment there).
+        guard let last = text.utf8.last(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }), last == UInt8(ascii: "}") || last == UInt8(ascii: "]")
+        else { return false }
+        return (try? JSONValue.parse(text)) != nil
     }
 
     /// `data` without leading and trailing spaces and tabs (Foundation's `trimmingCharacters` goes through
@@ -78,92 +136,17 @@ public struct ChatStreamAccumulator: Sendable {
         return data[first...last]
     }
 
-    /// The complete tool calls, ordered by index; calls without an id get `call_<index>`.
+    /// The complete tool calls, ordered by index (calls under one index in the order they came); calls
+    /// without an id get `call_<n>`, n their position in this list. Calls without a name are dropped.
     public var toolCalls: [ToolCallRequest] {
-        calls.keys.sorted().map { index in
-            let call = calls[index]!
-            return ToolCallRequest(id: call.id ?? "call_\(index)", name: call.name, arguments: call.arguments)
-        }
-    }
-
-    // MARK: - Wire shapes
-
-    // Read from ChatKitProtocol's JSONValue (no Foundation decoder per chunk), with the rules a
-    // `Decodable` of optionals had: an absent or null field is nil, a field of the wrong type is an error.
-
-    private struct ShapeError: Error {}
-
-    private struct Chunk {
-        var choices: [Choice] = []
-        var usage: (promptTokens: Int?, completionTokens: Int?)?
-        var errorMessage: String?
-
-        init(_ json: JSONValue) throws {
-            guard case .object = json else { throw ShapeError() }
-            choices = try Self.array(json["choices"]).map(Choice.init)
-            if let usage = try Self.object(json["usage"]) {
-                self.usage = (try Self.int(usage["prompt_tokens"]), try Self.int(usage["completion_tokens"]))
-            }
-            if let error = try Self.object(json["error"]) { errorMessage = try Self.string(error["message"]) }
-        }
-
-        static func present(_ value: JSONValue?) -> JSONValue? {
-            guard let value, !value.isNull else { return nil }
-            return value
-        }
-        static func object(_ value: JSONValue?) throws -> JSONValue? {
-            guard let value = present(value) else { return nil }
-            guard case .object = value else { throw ShapeError() }
-            return value
-        }
-        static func array(_ value: JSONValue?) throws -> [JSONValue] {
-            guard let value = present(value) else { return [] }
-            guard let array = value.arrayValue else { throw ShapeError() }
-            return array
-        }
-        static func string(_ value: JSONValue?) throws -> String? {
-            guard let value = present(value) else { return nil }
-            guard let string = value.stringValue else { throw ShapeError() }
-            return string
-        }
-        static func int(_ value: JSONValue?) throws -> Int? {
-            guard let value = present(value) else { return nil }
-            guard let int = value.intValue else { throw ShapeError() }
-            return int
-        }
-    }
-
-    private struct Choice {
-        var index: Int?
-        var content: String?
-        var toolCalls: [CallDelta] = []
-        var finishReason: String?
-
-        init(_ json: JSONValue) throws {
-            guard case .object = json else { throw ShapeError() }
-            index = try Chunk.int(json["index"])
-            finishReason = try Chunk.string(json["finish_reason"])
-            if let delta = try Chunk.object(json["delta"]) {
-                content = try Chunk.string(delta["content"])
-                toolCalls = try Chunk.array(delta["tool_calls"]).map(CallDelta.init)
-            }
-        }
-    }
-
-    private struct CallDelta {
-        var index: Int?
-        var id: String?
-        var name: String?
-        var arguments: String?
-
-        init(_ json: JSONValue) throws {
-            guard case .object = json else { throw ShapeError() }
-            index = try Chunk.int(json["index"])
-            id = try Chunk.string(json["id"])
-            if let function = try Chunk.object(json["function"]) {
-                name = try Chunk.string(function["name"])
-                arguments = try Chunk.string(function["arguments"])
-            }
+        let ordered = calls.filter { !$0.name.isEmpty }.sorted { ($0.index, $0.ordinal) < ($1.index, $1.ordinal) }
+        var seen: Set<String> = []
+        return ordered.enumerated().map { n, call in
+            var id = call.id ?? "call_\(n)"
+            // Two calls with one id (a server that reuses ids) would answer each other's results.
+            if seen.contains(id) { id += "_\(n)" }
+            seen.insert(id)
+            return ToolCallRequest(id: id, name: call.name, arguments: call.arguments.isEmpty ? "{}" : call.arguments)
         }
     }
 }

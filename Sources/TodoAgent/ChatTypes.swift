@@ -31,8 +31,10 @@ public struct ChatMessage: Sendable, Hashable {
         self.toolCallID = toolCallID
     }
 
-    /// Approximate size in characters, for the history budget.
-    var size: Int { (content?.count ?? 0) + toolCalls.reduce(0) { $0 + $1.name.count + $1.arguments.count + 16 } + 8 }
+    /// Estimated size in tokens, for the history budget (`TokenEstimate`; 4 per message for the framing).
+    var estimatedTokens: Int {
+        TokenEstimate.of(content ?? "") + toolCalls.reduce(0) { $0 + TokenEstimate.of($1.name) + TokenEstimate.of($1.arguments) + 8 } + 4
+    }
 }
 
 /// A complete tool call from the model: arguments are raw JSON text (maybe not valid JSON).
@@ -62,9 +64,16 @@ public struct ToolDefinition: Sendable, Hashable {
     /// What it does.
     public var description: String
     /// The JSON Schema of its arguments.
-    public var parameters: Value { didSet { wireParameters = JSONValue(mcp: parameters) } }
+    public var parameters: Value {
+        didSet {
+            wireParameters = JSONValue(mcp: parameters)
+            estimatedTokens = Self.estimate(name: name, description: description, parameters: wireParameters)
+        }
+    }
     /// `parameters` as JSON, converted once (the tool list is sent with every model call).
     private(set) var wireParameters: JSONValue
+    /// The estimated tokens this definition costs in every request (computed once).
+    private(set) var estimatedTokens: Int
 
     /// - Parameters:
     ///   - name: the function name.
@@ -75,6 +84,11 @@ public struct ToolDefinition: Sendable, Hashable {
         self.description = description
         self.parameters = parameters
         self.wireParameters = JSONValue(mcp: parameters)
+        self.estimatedTokens = Self.estimate(name: name, description: description, parameters: wireParameters)
+    }
+
+    private static func estimate(name: String, description: String, parameters: JSONValue) -> Int {
+        TokenEstimate.of(name) + TokenEstimate.of(description) + TokenEstimate.of(parameters.text) + 8
     }
 }
 
@@ -86,15 +100,19 @@ public struct ChatRequest: Sendable, Hashable {
     public var messages: [ChatMessage]
     /// The callable tools.
     public var tools: [ToolDefinition]
+    /// `parallel_tool_calls`, sent only when set (and only with tools): some servers reject the field.
+    public var parallelToolCalls: Bool?
 
     /// - Parameters:
     ///   - model: the model name.
     ///   - messages: the conversation.
     ///   - tools: the callable tools.
-    public init(model: String, messages: [ChatMessage], tools: [ToolDefinition]) {
+    ///   - parallelToolCalls: `parallel_tool_calls`, or nil to leave it to the server.
+    public init(model: String, messages: [ChatMessage], tools: [ToolDefinition], parallelToolCalls: Bool? = nil) {
         self.model = model
         self.messages = messages
         self.tools = tools
+        self.parallelToolCalls = parallelToolCalls
     }
 }
 
@@ -108,6 +126,8 @@ public enum LLMStreamEvent: Sendable, Hashable {
     case usage(promptTokens: Int, completionTokens: Int)
     /// The model finished (the reason as sent, for example `stop` or `tool_calls`).
     case finished(reason: String?)
+    /// A piece of the model's reasoning (`reasoning_content` / `reasoning`): never part of the answer text.
+    case reasoningDelta(String)
 }
 
 // MARK: - Wire encoding
@@ -121,6 +141,7 @@ extension ChatRequest {
             "stream_options": .obj(["include_usage": true]),
             "messages": .array(messages.map(\.wireValue)),
             "tools": tools.isEmpty ? nil : .array(tools.map(\.wireValue)),
+            "parallel_tool_calls": tools.isEmpty ? nil : parallelToolCalls.map(JSONValue.bool),
         ])
     }
 

@@ -14,6 +14,9 @@ public import TodoCore
 /// | `TODOD_LLM_MODEL` | `gpt-4.1-mini` |
 /// | `TODOD_LLM_TIMEOUT` (seconds per turn) | `30` |
 /// | `TODOD_LLM_MAX_ROUNDS` (model calls per turn) | `8` |
+/// | `TODOD_LLM_CONTEXT_WINDOW` (the model's context, in tokens) | `16384` |
+/// | `TODOD_LLM_PARALLEL_TOOL_CALLS` (`true`/`false`; unset: not sent) | unset |
+/// | `TODOD_LLM_TITLES` (`on`/`off`: the model names new threads) | `on` |
 ///
 /// A key is required unless the base URL's host is loopback (`localhost`, `127.0.0.1`, `::1`):
 /// local servers such as Ollama (`http://127.0.0.1:11434/v1`) and llama.cpp's server
@@ -30,8 +33,14 @@ public struct LLMConfiguration: Sendable, Hashable {
     public var turnTimeoutSeconds: Double
     /// The most model calls per turn.
     public var maxRounds: Int
-    /// How much history (characters) the model sees.
-    public var historyBudgetCharacters: Int
+    /// The model's context window in tokens: the system prompt, the tools, the history, the message and
+    /// room for the reply must fit (history is dropped oldest first; sizes are `TokenEstimate`s).
+    public var contextWindowTokens: Int
+    /// `parallel_tool_calls` sent with every request that has tools; nil sends nothing (the server's default).
+    public var parallelToolCalls: Bool?
+    /// Whether a new thread's title is written by one short extra model call after its first reply
+    /// (otherwise, and when that call fails, the title is the message's first words).
+    public var modelTitles: Bool
     /// The first retry delay after a 429/5xx, in seconds; it doubles for the second retry.
     public var retryBaseDelaySeconds: Double
     /// How many retries after a 429/5xx or a failed connection.
@@ -41,17 +50,24 @@ public struct LLMConfiguration: Sendable, Hashable {
     public static let defaultBaseURL = "https://api.openai.com/v1"
     /// The default model: a current small OpenAI model.
     public static let defaultModel = "gpt-4.1-mini"
+    /// The default context window: 16k tokens, which local models (Ollama, llama.cpp) are commonly run with.
+    public static let defaultContextWindow = 16_384
+    /// The smallest context window accepted (the system prompt and the tools alone take about 2k tokens).
+    public static let minimumContextWindow = 2_048
 
     /// - Parameters: see the properties.
     public init(baseURL: String = defaultBaseURL, apiKey: String? = nil, model: String = defaultModel,
-                turnTimeoutSeconds: Double = 30, maxRounds: Int = 8, historyBudgetCharacters: Int = 24_000,
+                turnTimeoutSeconds: Double = 30, maxRounds: Int = 8, contextWindowTokens: Int = defaultContextWindow,
+                parallelToolCalls: Bool? = nil, modelTitles: Bool = true,
                 retryBaseDelaySeconds: Double = 0.5, maxRetries: Int = 2) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.model = model
         self.turnTimeoutSeconds = turnTimeoutSeconds
         self.maxRounds = maxRounds
-        self.historyBudgetCharacters = historyBudgetCharacters
+        self.contextWindowTokens = contextWindowTokens
+        self.parallelToolCalls = parallelToolCalls
+        self.modelTitles = modelTitles
         self.retryBaseDelaySeconds = retryBaseDelaySeconds
         self.maxRetries = maxRetries
     }
@@ -69,7 +85,20 @@ public struct LLMConfiguration: Sendable, Hashable {
         if let model = value("TODOD_LLM_MODEL") { config.model = model }
         if let t = value("TODOD_LLM_TIMEOUT").flatMap(Double.init), t > 0 { config.turnTimeoutSeconds = t }
         if let r = value("TODOD_LLM_MAX_ROUNDS").flatMap(Int.init), r > 0 { config.maxRounds = r }
+        if let w = value("TODOD_LLM_CONTEXT_WINDOW").flatMap(Int.init), w >= minimumContextWindow { config.contextWindowTokens = w }
+        if let p = value("TODOD_LLM_PARALLEL_TOOL_CALLS").flatMap(parseSwitch) { config.parallelToolCalls = p }
+        if let t = value("TODOD_LLM_TITLES").flatMap(parseSwitch) { config.modelTitles = t }
         return config
+    }
+
+    /// `true`/`on`/`yes`/`1` or `false`/`off`/`no`/`0` (any case); nil for anything else.
+    /// - Parameter text: the setting's text.
+    public static func parseSwitch(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "on", "yes", "1": true
+        case "false", "off", "no", "0": false
+        default: nil
+        }
     }
 
     /// Why this configuration cannot be used, or nil when it can.

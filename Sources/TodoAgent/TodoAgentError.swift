@@ -20,6 +20,8 @@ public struct TodoAgentError: Error, Sendable, Equatable, CustomStringConvertibl
         case protocolViolation
         /// The turn took longer than its limit.
         case timeout
+        /// The server or the model cannot call tools (an HTTP 400 naming tools, llama.cpp without `--jinja`).
+        case toolsUnsupported
     }
 
     /// The kind of failure.
@@ -48,12 +50,25 @@ public struct TodoAgentError: Error, Sendable, Equatable, CustomStringConvertibl
     ///   - body: the start of the response body.
     public static func http(status: Int, body: String) -> TodoAgentError {
         let detail = body.isEmpty ? "" : ": \(body.prefix(300))"
+        if namesMissingToolSupport(status: status, body: body) {
+            return TodoAgentError(.toolsUnsupported, status: status, "the model server cannot use tools with this model (HTTP \(status))\(detail)")
+        }
         switch status {
         case 401, 403: return TodoAgentError(.unauthorized, status: status, "the model provider rejected the API key (HTTP \(status))\(detail)")
         case 429: return TodoAgentError(.unavailable, status: status, "the model provider is rate limiting requests (HTTP 429)\(detail)")
         case 500...599: return TodoAgentError(.unavailable, status: status, "the model provider failed (HTTP \(status))\(detail)")
         default: return TodoAgentError(.rejected, status: status, "the model provider rejected the request (HTTP \(status))\(detail)")
         }
+    }
+
+    /// Whether a rejection says that tools are not supported: a 4xx (not 401/403/429) whose body names tools
+    /// (Ollama: "… does not support tools"; vLLM: "\"auto\" tool choice requires --enable-auto-tool-choice";
+    /// LM Studio and others), or llama.cpp's "tools param requires --jinja flag" whatever its status.
+    static func namesMissingToolSupport(status: Int, body: String) -> Bool {
+        let lower = body.lowercased()
+        if lower.contains("--jinja") { return true }
+        guard (400..<500).contains(status), ![401, 403, 429].contains(status), !lower.contains("parallel_tool_calls") else { return false }
+        return lower.contains("tool") && ["support", "enable", "requires", "not available", "not allowed"].contains { lower.contains($0) }
     }
 
     /// The provider could not be reached.

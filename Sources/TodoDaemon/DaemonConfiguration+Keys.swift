@@ -44,6 +44,9 @@ extension DaemonConfiguration {
         DaemonSettingKey("llm_model", ["TODOD_LLM_MODEL"], flag: "--llm-model"),
         DaemonSettingKey("llm_timeout", ["TODOD_LLM_TIMEOUT"], flag: "--llm-timeout"),
         DaemonSettingKey("llm_max_rounds", ["TODOD_LLM_MAX_ROUNDS"], flag: "--llm-max-rounds"),
+        DaemonSettingKey("llm_context_window", ["TODOD_LLM_CONTEXT_WINDOW"], flag: "--llm-context-window"),
+        DaemonSettingKey("llm_parallel_tool_calls", ["TODOD_LLM_PARALLEL_TOOL_CALLS"], flag: "--llm-parallel-tool-calls"),
+        DaemonSettingKey("llm_titles", ["TODOD_LLM_TITLES"], flag: "--llm-titles"),
     ]
 
     /// The key named `name`, if it is one.
@@ -93,6 +96,9 @@ extension DaemonConfiguration {
         case "llm_model": llmModel
         case "llm_timeout": String(llmTimeoutSeconds)
         case "llm_max_rounds": String(llmMaxRounds)
+        case "llm_context_window": String(llmContextWindow)
+        case "llm_parallel_tool_calls": llmParallelToolCalls.map { $0 ? "true" : "false" } ?? "auto"
+        case "llm_titles": llmTitles ? "on" : "off"
         default: nil
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TodoAgent
 
 // MARK: - Loading
 
@@ -146,6 +147,20 @@ extension DaemonConfiguration {
         }
         if let n = try int("llm_timeout", overrides.llmTimeoutSeconds, 1...3600) { config.llmTimeoutSeconds = n }
         if let n = try int("llm_max_rounds", overrides.llmMaxRounds, 1...100) { config.llmMaxRounds = n }
+        if let n = try int("llm_context_window", overrides.llmContextWindow, LLMConfiguration.minimumContextWindow...100_000_000) {
+            config.llmContextWindow = n
+        }
+        if let (text, source) = value("llm_parallel_tool_calls", overrides.llmParallelToolCalls) {
+            let auto = ["auto", ""].contains(text.lowercased())
+            guard auto || LLMConfiguration.parseSwitch(text) != nil else {
+                throw DaemonError.configuration("\(source): '\(text)' is not one of auto, true, false")
+            }
+            config.llmParallelToolCalls = auto ? nil : LLMConfiguration.parseSwitch(text)
+        }
+        if let (text, source) = value("llm_titles", overrides.llmTitles) {
+            guard let on = LLMConfiguration.parseSwitch(text) else { throw DaemonError.configuration("\(source): '\(text)' is not one of on, off") }
+            config.llmTitles = on
+        }
     }
 
     /// Parses a config file: `key = value` lines, `#` comments, blank lines; values may be quoted.
@@ -218,6 +233,9 @@ extension DaemonConfiguration {
         env["TODOD_LLM_MODEL"] = llmModel
         env["TODOD_LLM_TIMEOUT"] = String(llmTimeoutSeconds)
         env["TODOD_LLM_MAX_ROUNDS"] = String(llmMaxRounds)
+        env["TODOD_LLM_CONTEXT_WINDOW"] = String(llmContextWindow)
+        env["TODOD_LLM_PARALLEL_TOOL_CALLS"] = llmParallelToolCalls.map { $0 ? "true" : "false" }
+        env["TODOD_LLM_TITLES"] = llmTitles ? "on" : "off"
         return env
     }
 }

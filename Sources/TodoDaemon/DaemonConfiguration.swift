@@ -31,6 +31,9 @@ import TodoControl
 /// | `llm_model`       | `TODOD_LLM_MODEL`       | `--llm-model`      | `gpt-4.1-mini` |
 /// | `llm_timeout`     | `TODOD_LLM_TIMEOUT`     | `--llm-timeout`    | `30` seconds per turn |
 /// | `llm_max_rounds`  | `TODOD_LLM_MAX_ROUNDS`  | `--llm-max-rounds` | `8` model calls per turn |
+/// | `llm_context_window` | `TODOD_LLM_CONTEXT_WINDOW` | `--llm-context-window` | `16384` tokens (history is fitted into it) |
+/// | `llm_parallel_tool_calls` | `TODOD_LLM_PARALLEL_TOOL_CALLS` | `--llm-parallel-tool-calls` | `auto` (not sent; or `true`/`false`) |
+/// | `llm_titles`      | `TODOD_LLM_TITLES`      | `--llm-titles`     | `on` (the model names new threads; `off`: first words) |
 ///
 /// Reloadable with SIGHUP: `log_level`, `allowed_group` (new connections), `token_ttl`. `chat_rate_limit` is
 /// re-read too, but the HTTP server takes its value at start (it applies after a restart).
@@ -79,6 +82,12 @@ public struct DaemonConfiguration: Sendable, Hashable {
     public var llmTimeoutSeconds: Int
     /// The most model calls per chat turn.
     public var llmMaxRounds: Int
+    /// The model's context window in tokens.
+    public var llmContextWindow: Int
+    /// `parallel_tool_calls` sent to the model, or nil to send nothing (`auto`).
+    public var llmParallelToolCalls: Bool?
+    /// Whether the model names new threads.
+    public var llmTitles: Bool
     /// Where each value came from (`--http`, `TODOD_HTTP`, `http in FILE`), by key; absent = default.
     public var sources: [String: String]
 
@@ -107,6 +116,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
         self.llmModel = llm.model
         self.llmTimeoutSeconds = Int(llm.turnTimeoutSeconds)
         self.llmMaxRounds = llm.maxRounds
+        self.llmContextWindow = llm.contextWindowTokens
+        self.llmParallelToolCalls = llm.parallelToolCalls
+        self.llmTitles = llm.modelTitles
         self.sources = [:]
     }
 
@@ -118,6 +130,9 @@ public struct DaemonConfiguration: Sendable, Hashable {
         config.model = llmModel
         config.turnTimeoutSeconds = Double(llmTimeoutSeconds)
         config.maxRounds = llmMaxRounds
+        config.contextWindowTokens = llmContextWindow
+        config.parallelToolCalls = llmParallelToolCalls
+        config.modelTitles = llmTitles
         return config
     }
 
@@ -167,6 +182,9 @@ public struct DaemonOverrides: Sendable, Hashable {
     public var llmModel: String?
     public var llmTimeoutSeconds: Int?
     public var llmMaxRounds: Int?
+    public var llmContextWindow: Int?
+    public var llmParallelToolCalls: String?
+    public var llmTitles: String?
 
     public init() {}
 }

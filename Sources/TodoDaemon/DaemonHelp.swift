@@ -29,13 +29,17 @@ extension DaemonConfiguration {
           TODOD_LLM_MODEL        model name (default gpt-4.1-mini)
           TODOD_LLM_TIMEOUT      longest chat turn in seconds (default 30)
           TODOD_LLM_MAX_ROUNDS   model calls per chat turn (default 8)
+          TODOD_LLM_CONTEXT_WINDOW  the model's context window in tokens (default 16384)
+          TODOD_LLM_PARALLEL_TOOL_CALLS  auto (default: not sent), true or false
+          TODOD_LLM_TITLES       on (default: the model names new threads) or off (the first words)
           BETTER_AUTH_SECRET     HTTP token signing key (>= 32 bytes; no flag)
           TODOD_AUTH_SECRET_FILE file holding that key; with neither, DATA_DIR/auth-secret is created
 
         CONFIG FILE (--config FILE): one "key = value" per line, "#" starts a comment, values may be quoted.
         Keys: data_dir, database_url, control_socket, http, allowed_group, log_level, chat_rate_limit, max_streams_per_user,
         idle_timeout, token_ttl, ui, chatkit_domain_key, auth_secret, auth_secret_file, llm_base_url, llm_api_key,
-        llm_model, llm_timeout, llm_max_rounds (each also set by the variable or flag of the same name).
+        llm_model, llm_timeout, llm_max_rounds, llm_context_window, llm_parallel_tool_calls, llm_titles (each also set by
+        the variable or flag of the same name).
         todod --check-config prints the effective configuration with its sources, secrets redacted, and exits.
         Example:
           data_dir = /var/lib/todod

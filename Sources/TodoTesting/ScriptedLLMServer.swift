@@ -11,6 +11,11 @@ import Synchronization
 /// Every request to any path is recorded and answered by `script(request, n)` (n counts from 0):
 /// an SSE stream of `data:` payloads (optionally slow, optionally cut mid-way by closing the
 /// connection) or a plain status with a body. Use `ScriptedLLM` to build real stream shapes.
+///
+/// The agent names a new thread with one extra model call after its first reply. By default such title
+/// requests (`Request.isTitleRequest`) are answered by `titles` (the first six words of the user's message)
+/// without reaching `script`, and are kept apart in `titleRequests`, so scripts and request counts only see
+/// the turn's own calls. Pass `titles: nil` to send them to `script` like any other request.
 public final class ScriptedLLMServer: Sendable {
     /// One recorded request.
     public struct Request: Sendable {
@@ -30,6 +35,27 @@ public final class ScriptedLLMServer: Sendable {
 
         /// The `messages` array of a chat-completions body.
         public var messages: [[String: Any]] { json?["messages"] as? [[String: Any]] ?? [] }
+
+        /// Whether this is the agent's title call: no tools, and a system prompt starting with
+        /// `ScriptedLLMServer.titlePromptPrefix` (the start of `AgentTitles.instruction` in TodoAgent).
+        public var isTitleRequest: Bool {
+            guard let json, json["tools"] == nil, let first = messages.first, first["role"] as? String == "system" else { return false }
+            return (first["content"] as? String)?.hasPrefix(ScriptedLLMServer.titlePromptPrefix) == true
+        }
+
+        /// The first user message's text (for a title request: the message the thread started with).
+        public var firstUserText: String {
+            messages.first { $0["role"] as? String == "user" }?["content"] as? String ?? ""
+        }
+    }
+
+    /// How the agent's title prompt starts (kept in step with TodoAgent by a test).
+    public static let titlePromptPrefix = "You name conversations."
+
+    /// The default answer to title requests: the first six words of the user's first message, streamed.
+    public static let firstWordsTitle: @Sendable (Request) -> Reply = { request in
+        let words = request.firstUserText.split(whereSeparator: { $0.isWhitespace }).prefix(6).joined(separator: " ")
+        return .stream(ScriptedLLM.text([words]))
     }
 
     /// How to answer one request.
@@ -46,6 +72,9 @@ public final class ScriptedLLMServer: Sendable {
 
     private let channel: any Channel
     private let recorded: Mutex<[Request]>
+    private let recordedTitles = Mutex<[Request]>([])
+    /// Answers title requests; nil sends them to the script.
+    let titles: (@Sendable (Request) -> Reply)?
     private let aborted = Atomic<Int>(0)
     /// The bound port.
     public let port: Int
@@ -56,18 +85,24 @@ public final class ScriptedLLMServer: Sendable {
     /// How many streams the client closed before they were complete (for example a cancelled request).
     public var abortedStreams: Int { aborted.load(ordering: .relaxed) }
 
-    /// Every request received so far, in order.
+    /// Every request received so far, in order (without the title requests `titles` answered).
     public var requests: [Request] { recorded.withLock { $0 } }
 
-    private init(channel: any Channel, port: Int) {
+    /// The title requests `titles` answered, in order.
+    public var titleRequests: [Request] { recordedTitles.withLock { $0 } }
+
+    private init(channel: any Channel, port: Int, titles: (@Sendable (Request) -> Reply)?) {
         self.channel = channel
         self.recorded = Mutex([])
         self.port = port
+        self.titles = titles
     }
 
     /// Starts a server on 127.0.0.1 with an ephemeral port.
-    /// - Parameter script: the reply for each request.
-    public static func start(script: @escaping Script) async throws -> ScriptedLLMServer {
+    /// - Parameters:
+    ///   - titles: the answer to the agent's title requests (nil: they go to `script`).
+    ///   - script: the reply for each request.
+    public static func start(titles: (@Sendable (Request) -> Reply)? = firstWordsTitle, script: @escaping Script) async throws -> ScriptedLLMServer {
         let box = RecorderBox()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -77,7 +112,7 @@ public final class ScriptedLLMServer: Sendable {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        let server = ScriptedLLMServer(channel: channel, port: channel.localAddress?.port ?? 0)
+        let server = ScriptedLLMServer(channel: channel, port: channel.localAddress?.port ?? 0, titles: titles)
         box.server.withLock { $0 = server }
         return server
     }
@@ -89,6 +124,13 @@ public final class ScriptedLLMServer: Sendable {
 
     fileprivate func noteAborted() {
         aborted.add(1, ordering: .relaxed)
+    }
+
+    /// The reply to a title request when `titles` answers it (recorded apart), else nil.
+    fileprivate func answerTitle(_ request: Request) -> Reply? {
+        guard let titles, request.isTitleRequest else { return nil }
+        recordedTitles.withLock { $0.append(request) }
+        return titles(request)
     }
 
     fileprivate func record(_ request: Request) -> Int {
@@ -133,7 +175,12 @@ private final class ScriptedHTTPHandler: ChannelInboundHandler, @unchecked Senda
             var headers: [String: String] = [:]
             for (name, value) in head.headers { headers[name.lowercased()] = value }
             let request = ScriptedLLMServer.Request(method: "\(head.method)", path: head.uri, headers: headers, body: String(buffer: body))
-            let n = box.server.withLock { $0?.record(request) } ?? 0
+            let server = box.server.withLock { $0 }
+            if let reply = server?.answerTitle(request) {
+                respond(reply, context: context)
+                return
+            }
+            let n = server?.record(request) ?? 0
             respond(script(request, n), context: context)
         }
     }

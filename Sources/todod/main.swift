@@ -36,6 +36,9 @@ struct Todod: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Model name (env TODOD_LLM_MODEL; its key only from TODOD_LLM_API_KEY, OPENAI_API_KEY or llm_api_key in the config file).", valueName: "name")) var llmModel: String?
     @Option(name: .long, help: ArgumentHelp("Longest chat turn in seconds (env TODOD_LLM_TIMEOUT).", valueName: "s")) var llmTimeout: Int?
     @Option(name: .long, help: ArgumentHelp("Most model calls per chat turn (env TODOD_LLM_MAX_ROUNDS).", valueName: "n")) var llmMaxRounds: Int?
+    @Option(name: .long, help: ArgumentHelp("The model's context window in tokens; history is fitted into it (env TODOD_LLM_CONTEXT_WINDOW).", valueName: "tokens")) var llmContextWindow: Int?
+    @Option(name: .long, help: ArgumentHelp("parallel_tool_calls sent to the model: auto (not sent), true or false (env TODOD_LLM_PARALLEL_TOOL_CALLS).", valueName: "auto|true|false")) var llmParallelToolCalls: String?
+    @Option(name: .long, help: ArgumentHelp("Whether the model names new threads (env TODOD_LLM_TITLES).", valueName: "on|off")) var llmTitles: String?
     @Flag(name: .long, help: "Quarantine a corrupt data file instead of refusing to start.") var repair = false
     @Flag(name: .long, help: "Print the effective configuration (secrets redacted) and exit: 0 when it is valid, 1 naming the bad setting.") var checkConfig = false
 
@@ -60,6 +63,9 @@ struct Todod: AsyncParsableCommand {
         overrides.llmModel = llmModel
         overrides.llmTimeoutSeconds = llmTimeout
         overrides.llmMaxRounds = llmMaxRounds
+        overrides.llmContextWindow = llmContextWindow
+        overrides.llmParallelToolCalls = llmParallelToolCalls
+        overrides.llmTitles = llmTitles
         let environment = ProcessInfo.processInfo.environment
         if checkConfig {
             switch DaemonMain.checkConfiguration(overrides: overrides, environment: environment) {

@@ -12,6 +12,8 @@ UI checklist):
     "mark/complete ... done"            -> tool call list_tasks (to find the id)
     contains "show" or "list"           -> tool call list_tasks {"status": "all"}
     otherwise                           -> a short streamed text reply
+  the agent's title call (no tools, a system prompt starting "You name conversations.")
+                                -> the first six words of the thread's first user message
   last message is a tool result:
     list_tasks while the user asked to complete something -> complete_task {"task_id": <match>}
     list_tasks                 -> "Here are your tasks:" + a Markdown checklist
@@ -73,10 +75,17 @@ def tasks_from(content: str) -> list[dict]:
     return body if isinstance(body, list) else []
 
 
+TITLE_PROMPT = "You name conversations."  # the start of TodoAgent's title prompt (AgentTitles.instruction)
+
+
 def plan(req: dict):
     """("fail",) | ("tool", name, args) | ("text", reply)."""
     messages = req.get("messages") or []
     last = messages[-1] if messages else {}
+    first = messages[0] if messages else {}
+    if "tools" not in req and first.get("role") == "system" and text_of(first.get("content")).startswith(TITLE_PROMPT):
+        asked = next((text_of(m.get("content")) for m in messages if m.get("role") == "user"), "")
+        return ("text", " ".join(asked.split()[:6]) or "New chat")
     user = last_user(messages)
     if last.get("role") == "user":
         low = user.lower()
