@@ -62,6 +62,9 @@ public enum ResponderEvent: Sendable, Hashable {
     case error(message: String, allowRetry: Bool)
     /// A piece of the model's reasoning: shown as a collapsed `thought` task, never as answer text.
     case reasoningDelta(String)
+    /// The reply is complete and only extra work (the model writing a title) follows: the server closes the
+    /// open items and makes them durable now, so neither waits for that work.
+    case replyFinished
 }
 
 /// Produces the assistant's side of a turn. `TodoAgent` implements it with an LLM; tests use scripted ones.

@@ -10,6 +10,8 @@ public enum TurnOutput: Sendable, Hashable {
     case saveItem(id: String, createdAt: Timestamp, payload: JSONValue)
     /// Set the thread's title, save it and stream `thread.updated`.
     case title(String)
+    /// Make the items collected so far durable now (the reply is complete; extra work follows).
+    case checkpoint
 }
 
 /// Mints item ids; the server passes one that generates `prefix_` + random hex.
@@ -119,6 +121,9 @@ public struct TurnTranslator: Sendable {
             out += takeTitle()
         case .reasoningDelta(let delta):
             out += applyReasoning(delta, now: now)
+        case .replyFinished:
+            out += closeAll()
+            out.append(.checkpoint)
         }
         return out
     }

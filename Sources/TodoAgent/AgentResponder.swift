@@ -88,6 +88,8 @@ public struct AgentResponder: Responder {
         if Task.isCancelled { return }
         // A title only after a reply: a failed turn ends with its error, as the last event.
         if input.isNewThread && failure == nil {
+            // The answer is complete: its items close and are saved before the (optional, slower) title call.
+            if configuration.modelTitles { out.yield(.replyFinished) }
             let left = limit - (ContinuousClock.now - started).seconds
             let written = configuration.modelTitles ? await modelTitle(input, reply: reply.value, seconds: min(10, left)) : nil
             if Task.isCancelled { return }

@@ -88,7 +88,7 @@ extension ChatKitServer {
     }
 
     /// Executes translator outputs in order: streams events, and collects the items and the title the turn
-    /// saves at its end (`flush`). A tool's own effect (a task it added) is durable through the task store
+    /// saves at its end (`flush`), or earlier at a `.checkpoint` (a complete reply before its title call). A tool's own effect (a task it added) is durable through the task store
     /// before its result reaches the model; the turn's items need only be durable before the stream ends.
     private func perform(_ outputs: [TurnOutput], thread: StoredThread, writes: inout TurnWrites, user: UserID, emit: @Sendable (JSONValue) -> Void) async {
         for output in outputs {
@@ -97,6 +97,9 @@ extension ChatKitServer {
                 emit(event)
             case .saveItem(let id, let createdAt, let payload):
                 writes.items.append(StoredItem(id: id, threadID: thread.id, createdAt: createdAt, payload: payload.text))
+            case .checkpoint:
+                await flush(writes, thread: thread, user: user, emit: emit)
+                writes.items = []
             case .title(let newTitle):
                 guard !writes.titled else { continue }
                 writes.titled = true

@@ -36,6 +36,24 @@ struct TurnTranslatorTests {
         #expect(t.fullText == "Added task \"buy milk\" to your list. Anything else?")
     }
 
+    @Test("A finished reply closes its message and checkpoints before the title, which still comes last")
+    func replyFinishedCheckpoints() throws {
+        var t = Self.make()
+        let now = Timestamp(millisecondsSinceEpoch: 0)
+        var out = t.apply(.textDelta("Hello"), now: now)
+        out += t.apply(.replyFinished, now: now)
+        let types = Self.events(out).map { $0["type"]?.stringValue ?? "" }
+        #expect(types.last == "thread.item.done", "the message is done before any title work")
+        guard out.count >= 2, case .saveItem(let id, _, _) = out[out.count - 3], out.last == .checkpoint else {
+            Issue.record("expected saveItem, done, checkpoint at the end: \(out)")
+            return
+        }
+        #expect(id == "msg_1")
+        out = t.apply(.title("Hello"), now: now)
+        out += t.finish()
+        #expect(out == [.title("Hello")], "nothing is closed or saved twice")
+    }
+
     @Test("Every tool task carries its tool name and state (running → done / error) whatever its title says")
     func toolBadges() throws {
         var t = Self.make()

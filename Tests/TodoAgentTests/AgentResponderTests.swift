@@ -23,7 +23,7 @@ struct AgentResponderTests {
         let server = try await ScriptedLLMServer.start(script: Self.sequence([.stream(ScriptedLLM.text(["Hello", " there", "!"]))]))
         defer { Task { await server.stop() } }
         let events = try await f.turn(f.responder(server), "Hi, plan my week", isNew: true)
-        #expect(events == [.textDelta("Hello"), .textDelta(" there"), .textDelta("!"), .title("Hi, plan my week")])
+        #expect(events == [.textDelta("Hello"), .textDelta(" there"), .textDelta("!"), .replyFinished, .title("Hi, plan my week")])
         let request = try #require(server.requests.first)
         #expect(request.path == "/v1/chat/completions")
         #expect(request.headers["authorization"] == "Bearer sk-test")
