@@ -94,7 +94,10 @@ SEED_PORT=$(free_port)
 "$PY" "$SHARED/peers/seed_peer/app.py" --port "$SEED_PORT" --token bench-token --db "$WORK/seed.db" \
   --llm-base-url "http://127.0.0.1:$LLM_PORT/v1" --mcp-persistent > "$WORK/seed.log" 2>&1 & PIDS+=($!); SEED_PID=$!
 HTTP_PORT=$(free_port)
+# Titles written by the model (one more model call per new thread) are off unless PERF_TITLES=on: the peers make
+# no such call, and every benchmark turn opens a new thread, so with them on a turn would be two model calls.
 env -u TODOD_DATABASE_URL -u DATABASE_URL TODOD_LLM_BASE_URL="http://127.0.0.1:$LLM_PORT/v1" TODOD_LLM_MODEL=fake-model \
+  TODOD_LLM_TITLES="${PERF_TITLES:-off}" \
   "$BIN_DIR/todod" --data-dir "$WORK/data" --control-socket "$WORK/ctl.sock" --http "127.0.0.1:$HTTP_PORT" \
   --chat-rate-limit 0 --max-streams-per-user 64 --log-level warning > "$WORK/todod.log" 2>&1 & PIDS+=($!); TODOD_PID=$!
 ROUTER_PORT=$(free_port)
