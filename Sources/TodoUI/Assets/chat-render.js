@@ -3,6 +3,7 @@
 import { h, clear } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 import { itemText, badgeFromTask } from "./chatkit.js";
+import { renderWidgetItem } from "./widgets.js";
 
 // MARK: - Items
 
@@ -44,6 +45,10 @@ export function updateItemNode(node, item) {
         tool: item.name, title: item.name, state: item.status === "completed" ? "done" : "running",
         detail: item.output === undefined ? "" : JSON.stringify(item.output),
       }));
+      return true;
+    case "widget":
+      node.className = "item widget-item";
+      node.replaceChildren(renderWidgetItem(item));
       return true;
     case "end_of_turn":
     case "hidden_context_item":
