@@ -35,6 +35,9 @@ from chatkit.types import (
 )
 from chatkit.widgets import ListView, StrictWidgetRoot
 
+import chatkit.widgets as W
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 REPO = Path(__file__).resolve().parents[3]
 EVENT = TypeAdapter(ThreadStreamEvent)
 STRICT_ROOT = TypeAdapter(StrictWidgetRoot)
@@ -117,6 +120,35 @@ def events(body: bytes) -> list:
     return [EVENT.validate_json(f) for f in frames]
 
 
+def assert_documented(node: dict, path: str = "widget") -> None:
+    """Every component, recursively, validates as the SDK's own named class (not the loose dynamic fallback
+    WidgetRoot/WidgetComponent would accept) and carries only props that class declares."""
+    kind = node.get("type")
+    cls = W.BasicRoot if kind == "Basic" else getattr(W, str(kind), None)
+    assert isinstance(cls, type) and issubclass(cls, W.WidgetComponentBase), f"{path}: {kind} is not a documented component"
+    unknown = set(node) - set(cls.model_fields)
+    assert not unknown, f"{path}: {kind} has undocumented props {unknown}"
+    kids = node.get("children")
+    stub = {**node, "children": []} if isinstance(kids, list) else node
+    cls.model_validate(stub)
+    for i, child in enumerate(kids if isinstance(kids, list) else []):
+        assert_documented(child, f"{path}.children[{i}]")
+
+
+def test_documented_check_can_fail():
+    """The checker rejects what the loose models let through (a wrong Badge colour, an undocumented prop)."""
+    with pytest.raises(Exception):
+        assert_documented({"type": "ListView", "children": [{"type": "ListViewItem", "children": [{"type": "Badge", "label": "P1", "color": "purple"}]}]})
+    with pytest.raises(AssertionError):
+        assert_documented({"type": "Card", "children": [{"type": "Text", "value": "x", "bogus": 1}]})
+
+
+def raw_items(body: bytes, event_type: str) -> list[dict]:
+    """The raw JSON items of the events of one type (as sent, before any model touched them)."""
+    frames = [json.loads(f[len("data: "):]) for f in body.decode().split("\n\n") if f.startswith("data: ")]
+    return [f["item"] for f in frames if f.get("type") == event_type]
+
+
 def rows(root) -> dict[str, bool]:
     """task id → checked, from a strictly validated ListView."""
     assert isinstance(root, ListView), type(root)
@@ -150,6 +182,7 @@ def test_widget_and_actions_validate_with_openai_chatkit(daemon):
     done = [e for e in stream if isinstance(e, ThreadItemDoneEvent) and isinstance(e.item, WidgetItem)]
     assert len(done) == 1, [e.type for e in stream]
     widget = done[0].item
+    assert_documented([i for i in raw_items(body, "thread.item.done") if i["type"] == "widget"][0]["widget"])
     root = STRICT_ROOT.validate_python(widget.widget.model_dump(exclude_none=True))
     assert rows(root) == {ids["Buy milk"]: False, ids["Call mum"]: False}
     action = root.children[0].children[0].onChangeAction
@@ -165,6 +198,7 @@ def test_widget_and_actions_validate_with_openai_chatkit(daemon):
     replaced = stream[1]
     assert isinstance(replaced, ThreadItemReplacedEvent) and isinstance(replaced.item, WidgetItem)
     assert replaced.item.id == widget.id
+    assert_documented(raw_items(body, "thread.item.replaced")[0]["widget"])
     assert rows(STRICT_ROOT.validate_python(replaced.item.widget.model_dump(exclude_none=True)))[ids["Buy milk"]] is True
 
     # todoctl sees it done.
