@@ -62,7 +62,9 @@ def test_list_renders_widget_and_toggle_completes(session):
     if page_row.count():
         expect(page_row).to_have_class(re.compile(r"\bdone\b"), timeout=TIMEOUT)
     assert not page.locator("#chat-log .widget .w-error").count()
-    assert task["id"]
+    # "Open" (a client action) shows that task in the page.
+    widget_row(page, "Water the plants").locator("button.w-button").click()
+    expect(page.locator(f"#task-list li.task[data-id='{task['id']}']")).to_have_class(re.compile(r"\bw-highlight\b"), timeout=5_000)
     assert not errors, errors
 
 

@@ -157,6 +157,6 @@ function clientAction(action) {
     if (!row) return;
     row.scrollIntoView({ block: "center" });
     row.classList.add("w-highlight");
-    setTimeout(() => row.classList.remove("w-highlight"), 2000);
+    setTimeout(() => row.classList.remove("w-highlight"), 4000);
   }
 }
