@@ -1,9 +1,9 @@
 // chat-render.js: DOM for thread items (messages, tool badges, errors, notices).
 
 import { h, clear } from "./dom.js";
+import { renderWidgetItem } from "./widgets.js";
 import { renderMarkdown } from "./markdown.js";
 import { itemText, badgeFromTask } from "./chatkit.js";
-import { renderWidgetItem } from "./widgets.js";
 
 // MARK: - Items
 
