@@ -75,8 +75,15 @@ extension ChatKitServer {
             throw ActionRefused(message: "That task is not on your list any more.")
         }
         logger.info("chatkit: widget action", metadata: ["todo.task.id": "\(task.id)", "todo.action": "\(parsed.kind.rawValue)"])
-        guard let updated = TaskListWidget.replacingRow(in: item, with: WidgetTaskRow(task: task)),
-            let stored = Self.storedItem(updated) else { return item }
+        // Every other row is refreshed from the store too, so the saved widget shows the tasks as they are now
+        // (changed elsewhere, or by an earlier action on this widget that raced this one); a row whose task is
+        // gone keeps its last state.
+        var updated = TaskListWidget.replacingRow(in: item, with: WidgetTaskRow(task: task)) ?? item
+        for id in TaskListWidget.taskIDs(in: item) where id != parsed.taskID {
+            guard let taskID = try? TaskID(id), let current = try? await tasks.task(taskID, for: user) else { continue }
+            updated = TaskListWidget.replacingRow(in: updated, with: WidgetTaskRow(task: current)) ?? updated
+        }
+        guard let stored = Self.storedItem(updated) else { return item }
         try await threads.saveItem(stored, for: user)
         return updated
     }

@@ -116,14 +116,19 @@ async function act(host, action, control) {
   if (action.handler === "client") return clientAction(action);
   const item = host.widgetItem;
   const before = control.type === "checkbox" ? !control.checked : null;
+  // The whole widget waits for the answer: one action at a time, so its rows never race each other.
+  const controls = [...host.querySelectorAll("input, button")].filter((c) => !c.disabled);
   host.classList.add("w-busy");
-  control.disabled = true;
+  host.setAttribute("aria-busy", "true");
+  for (const c of controls) c.disabled = true;
   host.querySelector(".w-error")?.remove();
   let failure = null;
+  let replaced = false;
   try {
     await stream("threads.custom_action", { thread_id: item.thread_id, item_id: item.id, action: { type: action.type, payload: action.payload ?? null } }, {
       onEvent: (event) => {
         if ((event.type === "thread.item.replaced" || event.type === "thread.item.done") && event.item?.id === item.id) {
+          replaced = true;
           fill(host, event.item);
           host.dispatchEvent(new CustomEvent("todod:item-replaced", { bubbles: true, detail: event.item }));
         } else if (event.type === "error") {
@@ -135,12 +140,11 @@ async function act(host, action, control) {
     failure = error.message || String(error);
   } finally {
     host.classList.remove("w-busy");
+    host.removeAttribute("aria-busy");
   }
+  if (!replaced) for (const c of controls) if (c.isConnected) c.disabled = false;
   if (failure) {
-    if (control.isConnected) {
-      control.disabled = false;
-      if (before !== null) control.checked = before;
-    }
+    if (before !== null && control.isConnected) control.checked = before;
     host.append(h("p.w-error", { role: "alert", text: failure }));
   } else {
     window.todod?.tasks?.scheduleRefresh?.();
