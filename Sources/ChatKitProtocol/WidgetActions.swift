@@ -1,3 +1,5 @@
+public import TodoCore
+
 // MARK: - Widget actions
 
 /// A server action of the task-list widget, parsed from a `threads.custom_action` request's `action`
@@ -18,6 +20,10 @@ public struct TaskWidgetAction: Sendable, Hashable {
     public static let openType = "todod.task.open"
     /// The client action that shows the whole list in the page; never sent to the server.
     public static let showAllType = "todod.tasks.show_all"
+
+    /// The key that marks a stored `hidden_context_item` as the record of a widget action: the conversation
+    /// history gives its `content` to the model as the user's words, so the next turn knows what changed.
+    public static let historyNoteKey = "x_widget_action"
 
     /// What to do.
     public var kind: Kind
@@ -53,5 +59,24 @@ public struct TaskWidgetAction: Sendable, Hashable {
     /// The widget's `ActionConfig` for this action (a server action; the client shows the control as loading).
     public var config: JSONValue {
         .obj(["type": .string(kind.rawValue), "payload": .obj(["task_id": .string(taskID)]), "handler": "server", "loadingBehavior": "self"])
+    }
+
+    /// The hidden item that records this action in the thread for the model (never sent to a client).
+    /// - Parameters:
+    ///   - id: the item id.
+    ///   - threadID: its thread.
+    ///   - createdAt: when the action was done.
+    ///   - title: the task's title.
+    ///   - stillOpen: whether the task is open afterwards (a recurring task moves on instead of finishing).
+    public func historyNote(id: String, threadID: String, createdAt: Timestamp, title: String, stillOpen: Bool) -> JSONValue {
+        let what = switch kind {
+        case .complete: stillOpen ? "marked the current occurrence of the task '\(title)' (task_id \(taskID)) done in the task list; it repeats and is open again"
+            : "marked the task '\(title)' (task_id \(taskID)) done in the task list"
+        case .reopen: "marked the task '\(title)' (task_id \(taskID)) as not done in the task list"
+        }
+        return .obj([
+            "id": .string(id), "thread_id": .string(threadID), "created_at": .string(createdAt.rfc3339), "type": "hidden_context_item",
+            "content": .string("(I \(what).)"), Self.historyNoteKey: true,
+        ])
     }
 }

@@ -83,8 +83,10 @@ extension ChatKitServer {
             guard let taskID = try? TaskID(id), let current = try? await tasks.task(taskID, for: user) else { continue }
             updated = TaskListWidget.replacingRow(in: updated, with: WidgetTaskRow(task: current)) ?? updated
         }
-        guard let stored = Self.storedItem(updated) else { return item }
-        try await threads.saveItem(stored, for: user)
+        guard let stored = Self.storedItem(updated), let threadID = item["thread_id"]?.stringValue else { return item }
+        // The widget and a hidden note for the model's next turn, in one durable write.
+        let note = parsed.historyNote(id: Self.newID("msg"), threadID: threadID, createdAt: clock.now(), title: task.title, stillOpen: !task.completed)
+        try await threads.saveItems([stored] + (Self.storedItem(note).map { [$0] } ?? []), thread: nil, for: user)
         return updated
     }
 }

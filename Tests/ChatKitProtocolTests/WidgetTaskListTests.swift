@@ -103,4 +103,15 @@ struct WidgetTaskListTests {
         #expect(throws: ChatKitError.self) { try TaskWidgetAction(action: .obj(["type": "todod.task.complete"])) }
         #expect(throws: ChatKitError.self) { try TaskWidgetAction(action: .obj(["type": "todod.task.complete", "payload": .obj(["task_id": 7])])) }
     }
+
+    @Test("A widget action's hidden note reaches the model's history as the user's words; other hidden items do not")
+    func historyNote() {
+        let action = TaskWidgetAction(kind: .complete, taskID: "t_a")
+        let note = action.historyNote(id: "msg_n", threadID: "thr_1", createdAt: Timestamp(millisecondsSinceEpoch: 0), title: "Buy milk", stillOpen: false)
+        #expect(ChatKitWire.clientItem(note) == nil, "never sent to a client")
+        let entries = ConversationHistory.entries(from: [
+            .obj(["type": "hidden_context_item", "content": "something else"]), note,
+        ])
+        #expect(entries == [.user("(I marked the task 'Buy milk' (task_id t_a) done in the task list.)")])
+    }
 }

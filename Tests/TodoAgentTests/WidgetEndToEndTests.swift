@@ -79,6 +79,11 @@ struct WidgetEndToEndTests {
             let stored = ((E2E.json(items) as? [String: Any])?["data"] as? [[String: Any]])?.first { $0["id"] as? String == itemID }
             #expect(Self.checked(stored) == [milk.id.rawValue: true, mum.id.rawValue: true])
 
+            // The model's next turn is told what the user did in the widget.
+            _ = try await E2E.post(client, E2E.add(thread, "Thanks"), token: token)
+            let seen = (server.requests.last?.messages ?? []).filter { $0["role"] as? String == "user" }.compactMap { $0["content"] as? String }
+            #expect(seen.contains { $0.contains("marked the task 'Buy milk'") && $0.contains("done in the task list") }, "\(seen)")
+
             // The sync variant reopens it and answers with the updated item.
             let synced = try await E2E.post(client, Self.action(thread, itemID, "todod.task.reopen", milk.id.rawValue, sync: true), token: token)
             #expect(synced.status == .ok)
