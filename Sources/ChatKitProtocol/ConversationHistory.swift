@@ -24,6 +24,8 @@ public enum ConversationHistory {
                         callID: callID, name: name, arguments: tool["arguments"]?.stringValue ?? "{}",
                         result: tool["result"]?.stringValue ?? "", isError: tool["is_error"]?.boolValue ?? false))
                 }
+            case "hidden_context_item" where item[TaskWidgetAction.historyNoteKey] != nil:
+                if let note = item["content"]?.stringValue { out.append(.user(note)) }
             default:
                 continue
             }

@@ -200,7 +200,8 @@ public struct TurnTranslator: Sendable {
         return [
             .saveItem(id: wf.id, createdAt: wf.createdAt, payload: item.setting(ChatKitWire.toolsKey, tools)),
             .event(ChatKitWire.itemEvent("thread.item.done", item: item)),
-        ]
+        ] + TaskListWidget.outputs(
+            tools: wf.tools.map { ($0.name, $0.result, $0.isError) }, threadID: threadID, createdAt: wf.createdAt, newID: newID)
     }
 }
 

@@ -29,6 +29,8 @@ struct ChatKitServer: Sendable {
     let maxMessageBytes: Int
     let turnTimeoutSeconds: Int
     var metrics: HTTPMetrics = .disabled
+    /// The tasks a widget action (`threads.custom_action`) changes; nil refuses such actions.
+    var tasks: (any TaskRepository)? = nil
 
     /// A fresh id: `prefix_` + 16 characters from TodoCore's one id generator (about 80 bits), with the
     /// kernel's random bytes fetched in one call (`BatchedRandom`).
@@ -67,10 +69,10 @@ struct ChatKitServer: Sendable {
                 throw ChatKitError.badRequest(field: "params.item_id", "the item is not a pending structured input")
             }
             throw ChatKitError.notSupported("threads.add_structured_input")
-        case .customAction:
-            throw ChatKitError.notSupported("threads.custom_action")
-        case .syncCustomAction:
-            throw ChatKitError.notSupported("threads.sync_custom_action")
+        case .customAction(let threadID, let itemID, let action):
+            return .stream(try await customAction(threadID: threadID, itemID: itemID, action: action, user: user))
+        case .syncCustomAction(let threadID, let itemID, let action):
+            return .json(try await syncCustomAction(threadID: threadID, itemID: itemID, action: action, user: user))
         case .createAttachment:
             throw ChatKitError.notSupported("attachments.create")
         case .deleteAttachment:

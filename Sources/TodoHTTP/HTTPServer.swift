@@ -86,7 +86,7 @@ public struct HTTPServer: Service {
         let chatkit = ChatKitServer(
             threads: dependencies.threads, responder: dependencies.responder, clock: dependencies.clock, limiter: limiter,
             logger: dependencies.logger, maxMessageBytes: configuration.maxMessageBytes, turnTimeoutSeconds: configuration.turnTimeoutSeconds,
-            metrics: dependencies.metrics)
+            metrics: dependencies.metrics, tasks: dependencies.tasks)
         addChatRoutes(to: router, chatkit: chatkit, maxBody: configuration.maxBodyBytes, defaultZone: dependencies.timeZone)
         addTaskRoutes(to: router, dependencies: dependencies, maxBody: configuration.maxBodyBytes)
         addCalendarRoutes(to: router, dependencies: dependencies)

@@ -116,7 +116,7 @@ struct ChatKitGoldenTests {
                 (#"{"type":"attachments.create","params":{"name":"a.txt","size":1,"mime_type":"text/plain"}}"#, 400, "not_supported"),
                 (#"{"type":"attachments.delete","params":{"attachment_id":"atc_1"}}"#, 400, "not_supported"),
                 (#"{"type":"input.transcribe","params":{"audio_base64":"aGVsbG8=","mime_type":"audio/webm"}}"#, 400, "not_supported"),
-                (#"{"type":"threads.sync_custom_action","params":{"thread_id":"t","action":{"type":"x"}}}"#, 400, "not_supported"),
+                (#"{"type":"threads.sync_custom_action","params":{"thread_id":"t","action":{"type":"x"}}}"#, 404, "not_found"),
                 (#"{"type":"threads.create","params":{"input":{"content":[{"type":"input_text","text":"x"}],"attachments":["atc_1"],"inference_options":{}}}}"#, 400, "not_supported"),
             ]
             for (body, status, code) in cases {

@@ -1,6 +1,7 @@
 // chat-render.js: DOM for thread items (messages, tool badges, errors, notices).
 
 import { h, clear } from "./dom.js";
+import { renderWidgetItem } from "./widgets.js";
 import { renderMarkdown } from "./markdown.js";
 import { itemText, badgeFromTask } from "./chatkit.js";
 import { renderMessageActions } from "./chat-actions.js";
@@ -46,6 +47,10 @@ export function updateItemNode(node, item) {
         tool: item.name, title: item.name, state: item.status === "completed" ? "done" : "running",
         detail: item.output === undefined ? "" : JSON.stringify(item.output),
       }));
+      return true;
+    case "widget":
+      node.className = "item widget-item";
+      node.replaceChildren(renderWidgetItem(item));
       return true;
     case "end_of_turn":
     case "hidden_context_item":
