@@ -14,6 +14,7 @@ struct WidgetTaskListTests {
             case .event(let e): "\(e["type"]?.stringValue ?? "?"):\(e["item"]?["type"]?.stringValue ?? "")"
             case .saveItem(let id, _, _): "save:\(id)"
             case .title: "title"
+            case .checkpoint: "checkpoint"
             }
         }
     }
