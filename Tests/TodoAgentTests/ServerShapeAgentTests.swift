@@ -39,6 +39,7 @@ struct ServerShapeAgentTests {
             if let tasks = item["workflow"]?["tasks"]?.arrayValue {
                 return "workflow[" + tasks.map { "\($0["type"]?.stringValue ?? "?"):\($0["title"]?.stringValue ?? "")" }.joined(separator: ",") + "]"
             }
+            if item["type"] == "widget" { return "widget" }
             return "message:" + (item["content"]?.arrayValue?.compactMap { $0["text"]?.stringValue }.joined() ?? "")
         }
     }
@@ -61,7 +62,11 @@ struct ServerShapeAgentTests {
     func ollamaNoIDs() async throws {
         let (f, events, items, server) = try await Self.run("ollama-index0-no-ids")
         #expect(try await titles(f) == ["Water plants"])
-        #expect(Self.outline(items) == ["workflow[custom:Added task 'Water plants',custom:Listed 1 task]", "message:Done."])
+        // The two calls run in parallel: list_tasks may run before add_task has stored its task (and only a list
+        // that found one carries the task-list widget).
+        let outline = Self.outline(items)
+        #expect(outline == ["workflow[custom:Added task 'Water plants',custom:Listed 1 task]", "widget", "message:Done."]
+            || outline == ["workflow[custom:Added task 'Water plants',custom:Listed 0 tasks]", "message:Done."], "\(outline)")
         #expect(events.error == nil)
         let ids = server.requests.last?.messages.filter { $0["role"] as? String == "tool" }.compactMap { $0["tool_call_id"] as? String } ?? []
         #expect(ids.count == 2 && Set(ids).count == 2)
@@ -106,8 +111,12 @@ struct ServerShapeAgentTests {
     func lmStudio() async throws {
         let (f, _, items, _) = try await Self.run("lmstudio-empty-ids")
         #expect(try await titles(f) == ["Pay rent"])
-        #expect(Self.outline(items) == ["workflow[custom:Listing pending tasks,custom:Added task 'Pay rent']", "message:Done."]
-            || Self.outline(items) == ["workflow[custom:Listed 0 tasks,custom:Added task 'Pay rent']", "message:Done."])
+        // The two calls run in parallel: list_tasks may finish before or after add_task has stored its task
+        // (and only a list that found one carries the task-list widget).
+        let outline = Self.outline(items)
+        #expect(outline == ["workflow[custom:Listing pending tasks,custom:Added task 'Pay rent']", "message:Done."]
+            || outline == ["workflow[custom:Listed 0 tasks,custom:Added task 'Pay rent']", "message:Done."]
+            || outline == ["workflow[custom:Listed 1 task,custom:Added task 'Pay rent']", "widget", "message:Done."], "\(outline)")
     }
 
     @Test("DeepSeek: reasoning_content then the answer: a collapsed thought, then only the answer as text")
