@@ -100,11 +100,12 @@ struct ControlServerTests {
 
     @Test func idleConnectionsAreClosed() async throws {
         try await withServer(idle: .milliseconds(200)) { path, _ in
-            let raw = try RawLineClient(path: path, timeout: 5)
+            // The client never writes; only the server's 200 ms idle timer can end the connection. readsEOF is
+            // true for the server's close and false when the client's own 30 s receive timeout runs out, so no
+            // wall-clock bound is needed (one flaked beside the whole parallel suite on two cores).
+            let raw = try RawLineClient(path: path, timeout: 30)
             defer { raw.close() }
-            let start = ContinuousClock.now
             #expect(await raw.readsEOF())
-            #expect(ContinuousClock.now - start < .seconds(4))
         }
     }
 
