@@ -43,16 +43,52 @@ public struct POSIXStorage: StorageBackend {
     }
 
     public func read(_ path: String) throws -> [UInt8] {
+        try withReadableFile(path) { fd, size in
+            var out = [UInt8](repeating: 0, count: size)
+            var filled = 0
+            while true {
+                filled = try fill(fd, &out, from: filled, offset: nil, path: path)
+                guard filled == out.count else { break }
+                // Full: the file may have grown since fstat, so read on until it ends.
+                out.append(contentsOf: repeatElement(0, count: 65_536))
+            }
+            out.removeSubrange(filled...)
+            return out
+        }
+    }
+
+    public func readEdges(_ path: String, head: Int, tail: Int) throws -> FileEdges {
+        try withReadableFile(path) { fd, size in
+            func range(_ offset: Int, _ count: Int) throws -> [UInt8] {
+                var out = [UInt8](repeating: 0, count: count)
+                out.removeSubrange(try fill(fd, &out, from: 0, offset: offset, path: path)...)
+                return out
+            }
+            let tailCount = min(tail, size)
+            return FileEdges(size: size, head: try range(0, min(head, size)), tail: try range(size - tailCount, tailCount))
+        }
+    }
+
+    /// Opens `path` read-only and runs `body` with the descriptor and the file's size (from fstat).
+    private func withReadableFile<T>(_ path: String, _ body: (Int32, Int) throws -> T) throws -> T {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw StoreError.io("open", path: path, errno: errno) }
         defer { _ = Glibc.close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw StoreError.io("fstat", path: path, errno: errno) }
-        var out = [UInt8](repeating: 0, count: Int(st.st_size))
-        var filled = 0
-        while true {
-            if filled == out.count { out.append(contentsOf: [UInt8](repeating: 0, count: 65_536)) }
-            let n = out.withUnsafeMutableBytes { buf in Glibc.read(fd, buf.baseAddress! + filled, buf.count - filled) }
+        return try body(fd, Int(st.st_size))
+    }
+
+    /// Reads into `buffer` from index `start` until it is full or the file ends (`read` at the file position,
+    /// or `pread` at `offset + start`), retrying on EINTR; returns how much of `buffer` is filled.
+    private func fill(_ fd: Int32, _ buffer: inout [UInt8], from start: Int, offset: Int?, path: String) throws -> Int {
+        var filled = start
+        while filled < buffer.count {
+            let n = buffer.withUnsafeMutableBytes { buf in
+                let at = buf.baseAddress! + filled, count = buf.count - filled
+                if let offset { return pread(fd, at, count, off_t(offset + filled)) }
+                return Glibc.read(fd, at, count)
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw StoreError.io("read", path: path, errno: errno)
@@ -60,34 +96,7 @@ public struct POSIXStorage: StorageBackend {
             if n == 0 { break }
             filled += n
         }
-        out.removeSubrange(filled...)
-        return out
-    }
-
-    public func readEdges(_ path: String, head: Int, tail: Int) throws -> FileEdges {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw StoreError.io("open", path: path, errno: errno) }
-        defer { _ = Glibc.close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw StoreError.io("fstat", path: path, errno: errno) }
-        let size = Int(st.st_size)
-        func range(_ offset: Int, _ count: Int) throws -> [UInt8] {
-            var out = [UInt8](repeating: 0, count: count)
-            var filled = 0
-            while filled < count {
-                let n = out.withUnsafeMutableBytes { buf in pread(fd, buf.baseAddress! + filled, count - filled, off_t(offset + filled)) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw StoreError.io("read", path: path, errno: errno)
-                }
-                if n == 0 { break }
-                filled += n
-            }
-            out.removeSubrange(filled...)
-            return out
-        }
-        let tailCount = min(tail, size)
-        return FileEdges(size: size, head: try range(0, min(head, size)), tail: try range(size - tailCount, tailCount))
+        return filled
     }
 
     public func open(_ path: String, mode: StorageOpenMode) throws -> StorageFile {

@@ -17,7 +17,7 @@ extension Store {
         loading = Task { [io] in try await io.run { try recovery.run() } }
         Task { [logger] in
             try? await self.usable()
-            logger.debug("deferred load finished", metadata: ["todo.milliseconds": "\((ContinuousClock.now - started).milliseconds)"])
+            logger.debug("deferred load finished", metadata: ["todo.duration": "\(ContinuousClock.now - started)"])
         }
     }
 
@@ -43,12 +43,4 @@ extension Store {
 
     /// Whether a deferred load is still running (the figures of `stats()` leave its users out until then).
     public var isLoading: Bool { loading != nil }
-}
-
-extension Duration {
-    /// Whole milliseconds, for log fields.
-    fileprivate var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
-    }
 }
