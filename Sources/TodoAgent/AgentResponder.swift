@@ -174,7 +174,8 @@ public struct AgentResponder: Responder {
             let started = ContinuousClock.now
             do {
                 do {
-                    for try await event in client.stream(request) {
+                    // Events arrive in this task, straight from the response body (no stream or hop per delta).
+                    try await client.stream(request) { event in
                         switch event {
                         case .textDelta(let delta):
                             text += delta
@@ -211,7 +212,7 @@ public struct AgentResponder: Responder {
             group.addTask {
                 var text = ""
                 do {
-                    for try await event in client.stream(request) {
+                    try await client.stream(request) { event in
                         if case .textDelta(let delta) = event { text += delta }
                     }
                 } catch {
