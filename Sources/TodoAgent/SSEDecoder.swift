@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 // MARK: - SSEDecoder
 
 /// A pure Server-Sent Events framer: feed it bytes as they arrive, get each event's `data`.
@@ -38,8 +46,7 @@ public struct SSEDecoder: Sendable {
                     continue
                 }
             }
-            var end = i
-            while end < count, buffer[end] != Self.lf, buffer[end] != Self.cr { end += 1 }
+            let end = Self.lineEnd(in: buffer, from: i)
             let piece = UnsafeBufferPointer(rebasing: buffer[i..<end])
             guard end < count else {
                 // The line goes on in the next read.
@@ -81,6 +88,17 @@ public struct SSEDecoder: Sendable {
 
     private static let lf = UInt8(ascii: "\n")
     private static let cr = UInt8(ascii: "\r")
+
+    /// The index of the first LF or CR at or after `from` (`buffer.count` when none): libc's `memchr`, which
+    /// scans a word or a vector at a time, for the LF, then for a CR before it (a lone CR ends lines rarely).
+    private static func lineEnd(in buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard let base = buffer.baseAddress, from < buffer.count else { return buffer.count }
+        let start = UnsafeRawPointer(base + from)
+        var end = buffer.count
+        if let found = memchr(start, Int32(Self.lf), buffer.count - from) { end = from + start.distance(to: UnsafeRawPointer(found)) }
+        if end > from, let found = memchr(start, Int32(Self.cr), end - from) { end = from + start.distance(to: UnsafeRawPointer(found)) }
+        return end
+    }
 
     private var overLong: TodoAgentError { .protocolViolation("an SSE line is longer than \(maxLineLength) bytes") }
 
