@@ -23,13 +23,13 @@ public protocol LLMClient: Sendable {
     /// - Parameters:
     ///   - request: model, messages and tools.
     ///   - sink: called once per event, in order.
-    func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) -> Void) async throws
+    func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) async -> Void) async throws
 }
 
 extension LLMClient {
     /// Drains `stream(_:)` into `sink` (clients without a direct path).
-    public func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) -> Void) async throws {
-        for try await event in stream(request) { sink(event) }
+    public func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) async -> Void) async throws {
+        for try await event in stream(request) { await sink(event) }
     }
 }
 
@@ -74,7 +74,7 @@ public struct OpenAICompatibleClient: LLMClient {
         }
     }
 
-    public func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) -> Void) async throws {
+    public func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) async -> Void) async throws {
         do {
             try await run(request, sink)
         } catch {
@@ -84,7 +84,7 @@ public struct OpenAICompatibleClient: LLMClient {
 
     // MARK: - Request
 
-    private func run(_ request: ChatRequest, _ sink: (LLMStreamEvent) -> Void) async throws {
+    private func run(_ request: ChatRequest, _ sink: (LLMStreamEvent) async -> Void) async throws {
         var http = HTTPClientRequest(url: baseURL + "/chat/completions")
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
@@ -110,7 +110,7 @@ public struct OpenAICompatibleClient: LLMClient {
         do {
             for try await buffer in response.body {
                 for data in try sse.feed(buffer.readableBytesView) {
-                    for event in try accumulator.consume(data) { sink(event) }
+                    for event in try accumulator.consume(data) { await sink(event) }
                 }
             }
         } catch let error as TodoAgentError {
@@ -120,13 +120,13 @@ public struct OpenAICompatibleClient: LLMClient {
             throw TodoAgentError.streamCut("\(error)")
         }
         if let tail = sse.finish() {
-            for event in try accumulator.consume(tail) { sink(event) }
+            for event in try accumulator.consume(tail) { await sink(event) }
         }
         guard accumulator.isComplete else {
             throw TodoAgentError.streamCut("the connection closed before the model finished its response")
         }
         let calls = accumulator.toolCalls
-        if !calls.isEmpty { sink(.toolCalls(calls)) }
-        sink(.finished(reason: accumulator.finishReason))
+        if !calls.isEmpty { await sink(.toolCalls(calls)) }
+        await sink(.finished(reason: accumulator.finishReason))
     }
 }
