@@ -29,7 +29,9 @@ enum AgentPrompt {
     static func system(_ context: DateContext) -> String {
         let today = context.today
         let second = context.secondOfDay(of: context.now)
-        let time = String(format: "%02d:%02d", second / 3600, second / 60 % 60)
+        // Two digits each, without Foundation's `String(format:)` (a varargs formatter, on every model call).
+        func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let time = twoDigits(second / 3600) + ":" + twoDigits(second / 60 % 60)
         let date = "\(today.weekday.name) \(today.day) \(monthNames[today.month - 1]) \(today.year)"
         return rules + "\nNow for the user: \(date) (\(today.iso)), \(time), time zone \(context.zone.identifier)."
     }
