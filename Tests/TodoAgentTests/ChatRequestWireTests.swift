@@ -1,6 +1,8 @@
 import ChatKitProtocol
+import Foundation
 import MCP
 import Testing
+import TodoCore
 @testable import TodoAgent
 
 // MARK: - ChatRequest.wireBytes: pre-encoded tools, the same bytes as encoding the whole body
@@ -46,5 +48,15 @@ struct ChatRequestWireTests {
         #expect(function?["name"] == "b")
         #expect(function?["description"] == "second")
         #expect(function?["parameters"] == JSONValue(mcp: Self.schema))
+    }
+
+    @Test("The system prompt's estimate from the rules' counts taken once equals the estimate of the whole prompt")
+    func systemPromptEstimate() throws {
+        for zone in ["UTC", "Asia/Tokyo", "America/New_York"] {
+            let context = DateContext(now: Timestamp(millisecondsSinceEpoch: 1_767_225_600_000 + 9 * 3_600_000 + 5 * 60_000), zone: try #require(TimeZone(identifier: zone)))
+            let whole = AgentPrompt.system(context)
+            #expect(TokenEstimate.tokens(AgentPrompt.rulesCounts + TokenEstimate.counts(AgentPrompt.now(context))) == TokenEstimate.of(whole))
+            #expect(whole.hasPrefix(AgentPrompt.rules))
+        }
     }
 }
