@@ -73,6 +73,28 @@ public protocol Responder: Sendable {
     /// - Parameter input: the user, thread, history and new message.
     /// - Returns: events in order; the stream finishes when the turn is over.
     func respond(to input: ResponderInput) -> AsyncThrowingStream<ResponderEvent, any Error>
+
+    /// Runs the turn, handing each event to `sink` as it happens: the same events in the same order as
+    /// `respond(to:)`, without a stream between the responder and its consumer. `sink` is called once per
+    /// event and never concurrently (each call returns before the next); it returns when the turn is over.
+    /// Cancelling the calling task cancels the turn.
+    /// - Parameters:
+    ///   - input: the user, thread, history and new message.
+    ///   - sink: receives the events in order.
+    func respond(to input: ResponderInput, into sink: @escaping ResponderSink) async throws
+}
+
+/// Receives a responder's events one at a time (see `Responder.respond(to:into:)`); false when it wants no more
+/// (the turn ended with an error event, or its task was cancelled): the responder may then stop early.
+public typealias ResponderSink = @Sendable (ResponderEvent) async -> Bool
+
+extension Responder {
+    /// Drains `respond(to:)` into `sink` (responders without a direct path).
+    public func respond(to input: ResponderInput, into sink: @escaping ResponderSink) async throws {
+        for try await event in respond(to: input) {
+            guard await sink(event) else { break }
+        }
+    }
 }
 
 /// The responder used when no LLM is configured: every turn ends with an honest, non-retryable error.

@@ -27,12 +27,22 @@ enum AgentPrompt {
     /// The system prompt for one turn: the rules plus the user's current date, weekday, time and zone.
     /// - Parameter context: now and the user's zone.
     static func system(_ context: DateContext) -> String {
+        rules + now(context)
+    }
+
+    /// The part of the system prompt that changes: the user's date, weekday, time and zone.
+    static func now(_ context: DateContext) -> String {
         let today = context.today
         let second = context.secondOfDay(of: context.now)
-        let time = String(format: "%02d:%02d", second / 3600, second / 60 % 60)
+        // Two digits each, without Foundation's `String(format:)` (a varargs formatter, on every model call).
+        func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : String(n) }
+        let time = twoDigits(second / 3600) + ":" + twoDigits(second / 60 % 60)
         let date = "\(today.weekday.name) \(today.day) \(monthNames[today.month - 1]) \(today.year)"
-        return rules + "\nNow for the user: \(date) (\(today.iso)), \(time), time zone \(context.zone.identifier)."
+        return "\nNow for the user: \(date) (\(today.iso)), \(time), time zone \(context.zone.identifier)."
     }
+
+    /// `TokenEstimate` counts of `rules`, taken once.
+    static let rulesCounts = TokenEstimate.counts(rules)
 
     // MARK: - History
 
@@ -86,7 +96,8 @@ enum AgentPrompt {
     ///   - context: now and the user's zone, for the system prompt.
     static func historyBudget(contextWindow: Int, tools: [ToolDefinition], message: String, context: DateContext) -> Int {
         let reply = min(4096, contextWindow / 4)
-        let fixed = TokenEstimate.of(system(context)) + TokenEstimate.of(clip(message, 16000)) + 8
+        let system = TokenEstimate.tokens(rulesCounts + TokenEstimate.counts(now(context)))  // = TokenEstimate.of(system(context))
+        let fixed = system + TokenEstimate.of(clip(message, 16000)) + 8
             + tools.reduce(0) { $0 + $1.estimatedTokens }
         return max(0, contextWindow - reply - fixed)
     }

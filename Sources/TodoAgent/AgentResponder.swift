@@ -51,16 +51,23 @@ public struct AgentResponder: Responder {
     public func respond(to input: ResponderInput) -> AsyncThrowingStream<ResponderEvent, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
-                await runTurn(input, continuation)
+                await runTurn(input) { event in
+                    continuation.yield(event)
+                    return true
+                }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
         }
     }
 
+    public func respond(to input: ResponderInput, into sink: @escaping ResponderSink) async throws {
+        await runTurn(input, sink)
+    }
+
     // MARK: - Turn
 
-    private func runTurn(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async {
+    private func runTurn(_ input: ResponderInput, _ out: @escaping ResponderSink) async {
         let limit = configuration.turnTimeoutSeconds
         var failure: (message: String, allowRetry: Bool)?
         let started = ContinuousClock.now
@@ -89,22 +96,22 @@ public struct AgentResponder: Responder {
         // A title only after a reply: a failed turn ends with its error, as the last event.
         if input.isNewThread && failure == nil {
             // The answer is complete: its items close and are saved before the (optional, slower) title call.
-            if configuration.modelTitles { out.yield(.replyFinished) }
+            if configuration.modelTitles { _ = await out(.replyFinished) }
             let left = limit - (ContinuousClock.now - started).seconds
             let written = configuration.modelTitles ? await modelTitle(input, reply: reply.value, seconds: min(10, left)) : nil
             if Task.isCancelled { return }
-            out.yield(.title(written ?? AgentPrompt.threadTitle(for: input.message)))
+            _ = await out(.title(written ?? AgentPrompt.threadTitle(for: input.message)))
         }
         if let failure {
             logger.warning("assistant turn failed", metadata: ["todo.thread.id": .string(input.threadID), "todo.error": .string(failure.message)])
-            out.yield(.error(message: failure.message, allowRetry: failure.allowRetry))
+            _ = await out(.error(message: failure.message, allowRetry: failure.allowRetry))
         }
     }
 
     private struct RoundsExhausted: Error { var rounds: Int }
 
     /// The turn's rounds; returns the text of the last answer.
-    private func loop(_ input: ResponderInput, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws -> String {
+    private func loop(_ input: ResponderInput, _ out: @escaping ResponderSink) async throws -> String {
         let session = try await sessions.session(for: input.user, zone: input.timeZone)
         do {
             return try await rounds(input, session, out)
@@ -114,7 +121,7 @@ public struct AgentResponder: Responder {
         }
     }
 
-    private func rounds(_ input: ResponderInput, _ session: InProcessToolSession, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws -> String {
+    private func rounds(_ input: ResponderInput, _ session: InProcessToolSession, _ out: @escaping ResponderSink) async throws -> String {
         let tools = try await toolDefinitions.get {
             try await session.listTools().map {
                 ToolDefinition(name: $0.name, description: $0.description ?? $0.name, parameters: $0.inputSchema)
@@ -129,7 +136,7 @@ public struct AgentResponder: Responder {
             let (text, calls) = try await callModel(request, out)
             logger.debug("model round done", metadata: ["todo.thread.id": .string(input.threadID), "todo.round": .stringConvertible(round), "todo.tool_calls": .stringConvertible(calls.count)])
             if calls.isEmpty { return text }
-            if !text.isEmpty { out.yield(.endMessage) }
+            if !text.isEmpty { _ = await out(.endMessage) }
             messages.append(ChatMessage(role: .assistant, content: text.isEmpty ? nil : text, toolCalls: calls))
             // Event ids must be unique within the turn even if a model reuses call ids.
             let eventIDs = calls.map { call -> String in
@@ -139,7 +146,7 @@ public struct AgentResponder: Responder {
                 return id
             }
             for (call, id) in zip(calls, eventIDs) {
-                out.yield(.toolStarted(callID: id, name: call.name, arguments: call.arguments,
+                _ = await out(.toolStarted(callID: id, name: call.name, arguments: call.arguments,
                                        title: AgentPrompt.startedTitle(name: call.name, arguments: call.arguments)))
             }
             let outcomes = await withTaskGroup(of: (Int, ToolOutcome).self) { group in
@@ -155,7 +162,7 @@ public struct AgentResponder: Responder {
                     isError: outcome.isError, taskTitle: outcome.structured?.objectValue?["title"]?.stringValue,
                     count: outcome.structured?.objectValue?["count"]?.intValue)
                 metrics.toolCalled(tools.contains { $0.name == call.name } ? call.name : "unknown", isError: outcome.isError)
-                out.yield(.toolFinished(callID: id, title: AgentPrompt.finishedTitle(name: call.name, outcome: summary),
+                _ = await out(.toolFinished(callID: id, title: AgentPrompt.finishedTitle(name: call.name, outcome: summary),
                                         result: outcome.text, isError: outcome.isError))
                 messages.append(ChatMessage(role: .tool, content: outcome.isError ? "Error: \(outcome.text)" : outcome.text, toolCallID: call.id))
             }
@@ -166,7 +173,7 @@ public struct AgentResponder: Responder {
     // MARK: - Model calls
 
     /// One model response with retries (429/5xx/connection failures, only before anything streamed).
-    private func callModel(_ request: ChatRequest, _ out: AsyncThrowingStream<ResponderEvent, any Error>.Continuation) async throws -> (String, [ToolCallRequest]) {
+    private func callModel(_ request: ChatRequest, _ out: @escaping ResponderSink) async throws -> (String, [ToolCallRequest]) {
         var attempt = 0
         while true {
             var text = ""
@@ -174,13 +181,14 @@ public struct AgentResponder: Responder {
             let started = ContinuousClock.now
             do {
                 do {
-                    for try await event in client.stream(request) {
+                    // Events arrive in this task, straight from the response body (no stream or hop per delta).
+                    try await client.stream(request) { event in
                         switch event {
                         case .textDelta(let delta):
                             text += delta
-                            out.yield(.textDelta(delta))
+                            _ = await out(.textDelta(delta))
                         case .toolCalls(let received): calls = received
-                        case .reasoningDelta(let delta): out.yield(.reasoningDelta(delta))
+                        case .reasoningDelta(let delta): _ = await out(.reasoningDelta(delta))
                         case .usage, .finished: break
                         }
                     }
@@ -211,7 +219,7 @@ public struct AgentResponder: Responder {
             group.addTask {
                 var text = ""
                 do {
-                    for try await event in client.stream(request) {
+                    try await client.stream(request) { event in
                         if case .textDelta(let delta) = event { text += delta }
                     }
                 } catch {

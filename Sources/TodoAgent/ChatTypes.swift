@@ -60,20 +60,22 @@ public struct ToolCallRequest: Sendable, Hashable {
 /// A function the model may call.
 public struct ToolDefinition: Sendable, Hashable {
     /// The function name.
-    public var name: String
+    public var name: String { didSet { refresh() } }
     /// What it does.
-    public var description: String
+    public var description: String { didSet { refresh() } }
     /// The JSON Schema of its arguments.
     public var parameters: Value {
         didSet {
             wireParameters = JSONValue(mcp: parameters)
-            estimatedTokens = Self.estimate(name: name, description: description, parameters: wireParameters)
+            refresh()
         }
     }
     /// `parameters` as JSON, converted once (the tool list is sent with every model call).
     private(set) var wireParameters: JSONValue
     /// The estimated tokens this definition costs in every request (computed once).
     private(set) var estimatedTokens: Int
+    /// `wireValue` as compact JSON, encoded once (every model call sends the same tools).
+    private(set) var wireBytes: [UInt8] = []
 
     /// - Parameters:
     ///   - name: the function name.
@@ -84,7 +86,16 @@ public struct ToolDefinition: Sendable, Hashable {
         self.description = description
         self.parameters = parameters
         self.wireParameters = JSONValue(mcp: parameters)
-        self.estimatedTokens = Self.estimate(name: name, description: description, parameters: wireParameters)
+        self.estimatedTokens = 0
+        refresh()
+    }
+
+    /// Recomputes what is derived from the name, description and parameters.
+    private mutating func refresh() {
+        estimatedTokens = Self.estimate(name: name, description: description, parameters: wireParameters)
+        var bytes: [UInt8] = []
+        wireValue.write(to: &bytes)
+        wireBytes = bytes
     }
 
     private static func estimate(name: String, description: String, parameters: JSONValue) -> Int {
@@ -146,10 +157,27 @@ extension ChatRequest {
     }
 
     /// The compact JSON bytes of `wireBody()` (ChatKitProtocol's one JSON writer; no Foundation coder).
+    /// `wireBody()` as compact JSON: the same bytes, with each tool's definition copied from its encoding
+    /// (`ToolDefinition.wireBytes`) instead of encoded again on every model call.
     func wireBytes() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(4096)
-        wireBody().write(to: &out)
+        out.reserveCapacity(4096 + tools.reduce(0) { $0 + $1.wireBytes.count + 1 })
+        JSONValue.obj([
+            "model": .string(model),
+            "stream": true,
+            "stream_options": .obj(["include_usage": true]),
+            "messages": .array(messages.map(\.wireValue)),
+        ]).write(to: &out)
+        guard !tools.isEmpty else { return out }
+        out.removeLast()  // the closing brace: the tools follow as the object's last members
+        out.append(contentsOf: #","tools":["#.utf8)
+        for (i, tool) in tools.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: tool.wireBytes)
+        }
+        out.append(UInt8(ascii: "]"))
+        if let parallel = parallelToolCalls { out.append(contentsOf: (parallel ? #","parallel_tool_calls":true"# : #","parallel_tool_calls":false"#).utf8) }
+        out.append(UInt8(ascii: "}"))
         return out
     }
 }

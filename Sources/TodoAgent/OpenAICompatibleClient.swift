@@ -15,6 +15,22 @@ public protocol LLMClient: Sendable {
     /// - Parameter request: model, messages and tools.
     /// - Returns: text deltas as they arrive, then the complete tool calls, usage and `finished`.
     func stream(_ request: ChatRequest) -> AsyncThrowingStream<LLMStreamEvent, any Error>
+
+    /// Streams one model response into `sink`, in the caller's task (no stream, task or hop per event).
+    ///
+    /// The same events, order and errors as `stream(_:)`; cancellation of the calling task cancels the request
+    /// and throws `CancellationError`.
+    /// - Parameters:
+    ///   - request: model, messages and tools.
+    ///   - sink: called once per event, in order.
+    func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) async -> Void) async throws
+}
+
+extension LLMClient {
+    /// Drains `stream(_:)` into `sink` (clients without a direct path).
+    public func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) async -> Void) async throws {
+        for try await event in stream(request) { await sink(event) }
+    }
 }
 
 // MARK: - OpenAICompatibleClient
@@ -48,7 +64,7 @@ public struct OpenAICompatibleClient: LLMClient {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
-                    try await run(request, continuation)
+                    try await run(request) { continuation.yield($0) }
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: Task.isCancelled ? CancellationError() : error)
@@ -58,9 +74,17 @@ public struct OpenAICompatibleClient: LLMClient {
         }
     }
 
+    public func stream(_ request: ChatRequest, into sink: (LLMStreamEvent) async -> Void) async throws {
+        do {
+            try await run(request, sink)
+        } catch {
+            throw Task.isCancelled ? CancellationError() : error
+        }
+    }
+
     // MARK: - Request
 
-    private func run(_ request: ChatRequest, _ continuation: AsyncThrowingStream<LLMStreamEvent, any Error>.Continuation) async throws {
+    private func run(_ request: ChatRequest, _ sink: (LLMStreamEvent) async -> Void) async throws {
         var http = HTTPClientRequest(url: baseURL + "/chat/completions")
         http.method = .POST
         http.headers.add(name: "Content-Type", value: "application/json")
@@ -86,7 +110,7 @@ public struct OpenAICompatibleClient: LLMClient {
         do {
             for try await buffer in response.body {
                 for data in try sse.feed(buffer.readableBytesView) {
-                    for event in try accumulator.consume(data) { continuation.yield(event) }
+                    for event in try accumulator.consume(data) { await sink(event) }
                 }
             }
         } catch let error as TodoAgentError {
@@ -96,13 +120,13 @@ public struct OpenAICompatibleClient: LLMClient {
             throw TodoAgentError.streamCut("\(error)")
         }
         if let tail = sse.finish() {
-            for event in try accumulator.consume(tail) { continuation.yield(event) }
+            for event in try accumulator.consume(tail) { await sink(event) }
         }
         guard accumulator.isComplete else {
             throw TodoAgentError.streamCut("the connection closed before the model finished its response")
         }
         let calls = accumulator.toolCalls
-        if !calls.isEmpty { continuation.yield(.toolCalls(calls)) }
-        continuation.yield(.finished(reason: accumulator.finishReason))
+        if !calls.isEmpty { await sink(.toolCalls(calls)) }
+        await sink(.finished(reason: accumulator.finishReason))
     }
 }

@@ -8,15 +8,33 @@ enum TokenEstimate {
     /// The estimated token count of `text`.
     /// - Parameter text: any text.
     static func of(_ text: String) -> Int {
+        tokens(counts(text))
+    }
+
+    /// What the estimate counts in a text: ASCII bytes and other characters. Counts add up over concatenation,
+    /// so a fixed part (the system prompt's rules) is counted once.
+    struct Counts: Sendable {
         var ascii = 0
         var other = 0
+
+        static func + (a: Counts, b: Counts) -> Counts { Counts(ascii: a.ascii + b.ascii, other: a.other + b.other) }
+    }
+
+    /// The counts of `text`.
+    static func counts(_ text: String) -> Counts {
+        var c = Counts()
         for byte in text.utf8 {
             if byte < 0x80 {
-                ascii += 1
+                c.ascii += 1
             } else if byte & 0xC0 != 0x80 {
-                other += 1  // the first byte of a multi-byte character
+                c.other += 1  // the first byte of a multi-byte character
             }
         }
-        return (ascii + 3) / 4 + other
+        return c
+    }
+
+    /// The estimated token count of a text with these counts.
+    static func tokens(_ c: Counts) -> Int {
+        (c.ascii + 3) / 4 + c.other
     }
 }

@@ -36,18 +36,30 @@ extension ChatKitServer {
     }
 
     private func consume(_ input: ResponderInput, thread: StoredThread, emit: @escaping @Sendable (JSONValue) -> Void, timedOut: TimeoutFlag) async -> TurnTranslator {
-        var translator = TurnTranslator(threadID: input.threadID, newID: Self.newID)
-        var writes = TurnWrites()
+        let state = TurnState(TurnTranslator(threadID: input.threadID, newID: Self.newID))
+        let server = self
+        var failure: (any Error)?
         do {
-            for try await event in responder.respond(to: input) {
-                if Task.isCancelled { break }
-                let outputs = translator.apply(event, now: clock.now())
-                await perform(outputs, thread: thread, writes: &writes, user: input.user, emit: emit)
-                if translator.isFinished { break }
+            // Each event is translated and streamed in the responder's own task as it happens (no stream and
+            // no task hop per event); after the turn ended (an error event) or was cancelled, nothing more is.
+            try await responder.respond(to: input) { event in
+                if Task.isCancelled { return false }
+                let outputs = state.apply(event, now: server.clock.now())
+                if !outputs.isEmpty {
+                    var writes = state.takeWrites()
+                    await server.perform(outputs, thread: thread, writes: &writes, user: input.user, emit: emit)
+                    state.putWrites(writes)
+                }
+                return !state.isFinished && !Task.isCancelled
             }
         } catch is CancellationError {
             // handled below
         } catch {
+            failure = error
+        }
+        var translator = state.translator
+        var writes = state.takeWrites()
+        if let error = failure {
             if !Task.isCancelled {
                 logger.warning("chatkit: responder failed", metadata: ["todo.thread.id": "\(input.threadID)", "error": "\(error)"])
                 let outputs = translator.fail(message: Self.storeErrorMessage(error, otherwise: "The assistant failed to answer. Please try again."))
@@ -146,6 +158,44 @@ struct TurnWrites: Sendable {
     var thread: StoredThread?
     var threadEvent: JSONValue?
     var titled = false
+}
+
+/// A turn's translator and pending writes while the responder hands events over (one at a time, in order).
+final class TurnState: Sendable {
+    private struct State: Sendable {
+        var translator: TurnTranslator
+        var writes = TurnWrites()
+    }
+
+    private let state: Mutex<State>
+
+    init(_ translator: TurnTranslator) {
+        state = Mutex(State(translator: translator))
+    }
+
+    /// The translator as it stands.
+    var translator: TurnTranslator { state.withLock { $0.translator } }
+
+    /// Whether the turn already ended (later events are ignored).
+    var isFinished: Bool { state.withLock { $0.translator.isFinished } }
+
+    /// Translates one event.
+    func apply(_ event: ResponderEvent, now: Timestamp) -> [TurnOutput] {
+        state.withLock { $0.translator.apply(event, now: now) }
+    }
+
+    /// The pending writes, leaving none (so appending to them copies nothing).
+    func takeWrites() -> TurnWrites {
+        state.withLock { s in
+            defer { s.writes = TurnWrites() }
+            return s.writes
+        }
+    }
+
+    /// Puts the pending writes back.
+    func putWrites(_ writes: TurnWrites) {
+        state.withLock { $0.writes = writes }
+    }
 }
 
 /// Set when a turn's timeout fired (so cancellation is not mistaken for a client disconnect).

@@ -44,7 +44,6 @@ final class TurnProbe: Sendable {
     var failed: Bool { state.withLock { $0.failed } }
 
     func observe(_ event: JSONValue) {
-        let elapsed = nanoseconds(since: start)
         let (first, delta) = state.withLock { s -> (Bool, Bool) in
             let first = !s.sawEvent
             s.sawEvent = true
@@ -55,6 +54,9 @@ final class TurnProbe: Sendable {
             s.sawDelta = true
             return (first, true)
         }
+        // The clock is read only for the two events that are timed, not for every event of the turn.
+        guard first || delta else { return }
+        let elapsed = nanoseconds(since: start)
         if first { metrics.firstEventAfter(nanoseconds: elapsed) }
         if delta { metrics.firstDeltaAfter(nanoseconds: elapsed) }
     }
