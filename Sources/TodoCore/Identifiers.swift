@@ -57,6 +57,7 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
 
     /// A fresh random id.
     /// - Parameter generator: the random source (inject a seeded one in tests).
+    @inlinable
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> TaskID {
         TaskID(unchecked: "t_" + randomToken(length: 10, using: &generator))
     }
@@ -67,6 +68,7 @@ public struct TaskID: Hashable, Sendable, Codable, CustomStringConvertible {
         return random(using: &rng)
     }
 
+    @usableFromInline
     init(unchecked: String) { self.rawValue = unchecked }
 
     public var description: String { rawValue }
@@ -96,12 +98,16 @@ public func isSafeID(_ raw: String) -> Bool {
     return (1...64).contains(bytes.count) && bytes.allSatisfy(isIDByte)
 }
 
-private let alphabet = Array("abcdefghijkmnopqrstuvwxyz23456789".utf8)
+/// Inlinable (with `randomToken`) so that callers with a concrete generator get a specialised loop instead
+/// of a generic call per character.
+@usableFromInline
+let alphabet: [UInt8] = Array("abcdefghijkmnopqrstuvwxyz23456789".utf8)
 
 /// A random token of lowercase letters and digits (no `l`, `0`, `1`), for ids.
 /// - Parameters:
 ///   - length: how many characters.
 ///   - generator: the random source.
+@inlinable
 public func randomToken<G: RandomNumberGenerator>(length: Int, using generator: inout G) -> String {
     var out = [UInt8]()
     out.reserveCapacity(length)

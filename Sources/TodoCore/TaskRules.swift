@@ -18,7 +18,10 @@ public enum TaskRules {
     public static func title(_ raw: String) throws -> String {
         let t = trim(raw)
         guard !t.isEmpty else { throw TodoError.validation(field: "title", "title must not be empty") }
-        guard t.count <= maxTitle else { throw TodoError.validation(field: "title", "title must be at most \(maxTitle) characters") }
+        // At most `maxTitle` UTF-8 bytes is at most `maxTitle` characters: count characters only beyond that.
+        guard t.utf8.count <= maxTitle || t.count <= maxTitle else {
+            throw TodoError.validation(field: "title", "title must be at most \(maxTitle) characters")
+        }
         return t
     }
 
@@ -44,6 +47,7 @@ public enum TaskRules {
     /// Normalizes labels: lowercased, de-duplicated, sorted; each 1-32 letters, digits, `_`, `-` or `.`.
     /// - Parameter raw: the labels as given (a leading `@` is dropped).
     public static func labels(_ raw: [String]) throws -> [String] {
+        guard !raw.isEmpty else { return [] }
         var out = Set<String>()
         for label in raw {
             var l = trim(label).lowercased()
@@ -87,6 +91,8 @@ public enum TaskRules {
     /// mark keeps the mark: a title is blank exactly when it has no scalar outside `White_Space`, which is what
     /// the HTTP contract's pattern says).
     static func trim(_ s: String) -> String {
+        // Printable ASCII at both ends (the common case) is not whitespace: nothing to trim, no copy.
+        if let first = s.utf8.first, let last = s.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return s }
         var sub = Substring(s).unicodeScalars
         while let f = sub.first, f.properties.isWhitespace { sub.removeFirst() }
         while let l = sub.last, l.properties.isWhitespace { sub.removeLast() }

@@ -73,6 +73,9 @@ public final class ChangeHub: Sendable {
         for sub in subs { sub.continuation.finish() }
     }
 
+    /// Whether anyone is subscribed (a writer skips gathering changes for nobody).
+    var hasSubscribers: Bool { state.withLock { !$0.subscribers.isEmpty } }
+
     /// Number of live subscriptions (for tests).
     public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
 }

@@ -2,12 +2,13 @@ import TodoCore
 
 // MARK: - LineWriter
 
-/// Builds one JSON object line by hand: fixed key order, nulls omitted, minimal escaping, trailing `\n`.
+/// Builds JSON object lines by hand: fixed key order, nulls omitted, minimal escaping, trailing `\n`.
+/// Several lines can share one buffer (`endLine` then the next line's fields).
 struct LineWriter {
     private var out: [UInt8] = [UInt8(ascii: "{")]
     private var first = true
 
-    init() { out.reserveCapacity(256) }
+    init(capacity: Int = 256) { out.reserveCapacity(capacity) }
 
     mutating func field(_ key: StaticString, _ value: String?) {
         guard let value else { return }
@@ -17,12 +18,23 @@ struct LineWriter {
 
     mutating func field(_ key: StaticString, _ value: Int) {
         appendKey(key)
-        out.append(contentsOf: Array(String(value).utf8))
+        guard value >= 0 else {
+            out.append(contentsOf: String(value).utf8)
+            return
+        }
+        var div = 1
+        while div <= value / 10 { div *= 10 }
+        var v = value
+        while div > 0 {
+            out.append(UInt8(0x30 + v / div))
+            v %= div
+            div /= 10
+        }
     }
 
     mutating func field(_ key: StaticString, _ value: Bool) {
         appendKey(key)
-        out.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+        appendStatic(value ? "true" : "false")
     }
 
     mutating func field(_ key: StaticString, _ value: Timestamp) {
@@ -65,6 +77,14 @@ struct LineWriter {
         field("completion_request_id", task.completionRequestID)
     }
 
+    /// Ends the current line; the next field starts a new object line in the same buffer.
+    mutating func endLine() {
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
+        out.append(UInt8(ascii: "{"))
+        first = true
+    }
+
     mutating func finish() -> [UInt8] {
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
@@ -77,9 +97,13 @@ struct LineWriter {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        appendStatic(name)
         out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
+    }
+
+    private mutating func appendStatic(_ text: StaticString) {
+        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// Formats like `Timestamp.rfc3339` (`YYYY-MM-DDTHH:MM:SS.mmmZ`) straight into the buffer.
@@ -117,6 +141,16 @@ struct LineWriter {
 
     private mutating func appendString(_ s: String) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them in one go.
+        let copied = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        } ?? false
+        if copied {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for b in s.utf8 {
             switch b {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

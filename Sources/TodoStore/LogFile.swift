@@ -8,7 +8,7 @@ import TodoCore
 /// changes to publish once it is durable.
 struct PendingWrite: Sendable {
     var bytes: [UInt8]
-    var waiter: UnsafeContinuation<Void, any Error>?
+    var waiter: DurableTicket?
     var changes: [TaskChange]
 }
 

@@ -178,7 +178,7 @@ final class LogWriter: Sendable {
         let appends = batch.count { !$0.bytes.isEmpty }
         if synced { context.counters.add(appends: appends) }
         batch.forEach { $0.waiter?.resume() }
-        context.hub.publish(batch.flatMap(\.changes))
+        if context.hub.hasSubscribers { context.hub.publish(batch.flatMap(\.changes)) }
     }
 
     /// One write + fdatasync; creates the user directory and the file (syncing their parents) first if needed.

@@ -8,19 +8,24 @@ extension Store {
     /// already be applied to memory (so the log order is the memory order, and a rewrite's snapshot covers
     /// every append still queued when it is taken).
     func commit(_ state: UserState, _ kind: FileKind, _ records: [StoreRecord], changes: [TaskChange] = []) async throws {
+        try await stage(state, kind, records, changes: changes).wait()
+    }
+
+    /// Queues `records` for one of the user's files and returns the ticket that says when they are durable
+    /// (await it off the actor: see `DurableTicket`). The records must already be applied to memory.
+    func stage(_ state: UserState, _ kind: FileKind, _ records: [StoreRecord], changes: [TaskChange] = []) async throws -> DurableTicket {
         if kind == .tasks, state.tasks.fileVersion < storeFormatVersion, !records.isEmpty, state.taskWriter.existsOnDisk {
             // A version 1 file gets a version 2 header before its first version 2 line: the rewrite's snapshot
             // already holds `records` (applied to memory), and appending them again after it is harmless
             // (every task record is idempotent).
             try await rewrite(state.user, .tasks)
         }
-        var bytes: [UInt8] = []
-        for record in records { bytes += RecordCodec.encode(record) }
+        let bytes = RecordCodec.encode(records)
         let writer = state.writer(kind)
         considerAutoCompaction(state, kind)
-        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
-            writer.enqueue(PendingWrite(bytes: bytes, waiter: continuation, changes: changes))
-        }
+        let ticket = DurableTicket()
+        writer.enqueue(PendingWrite(bytes: bytes, waiter: ticket, changes: changes))
+        return ticket
     }
 
     /// Returns once everything queued so far for this file is durable (including appends a running

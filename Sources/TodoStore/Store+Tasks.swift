@@ -8,13 +8,22 @@ extension Store {
     ///   - draft: the fields, validated here (`TodoError.validation` names the field).
     ///   - user: the owner.
     ///   - requestID: an optional client idempotency key (1-128 printable characters).
-    public func addTask(_ draft: TaskDraft, for user: UserID, requestID: String?) async throws -> TaskItem {
+    public nonisolated func addTask(_ draft: TaskDraft, for user: UserID, requestID: String?) async throws -> TaskItem {
+        // The append is queued on the actor; its fdatasync is awaited off it (see `DurableTicket`).
+        let (task, ticket) = try await stageAddTask(draft, for: user, requestID: requestID)
+        try await ticket?.wait()
+        return task
+    }
+
+    /// `addTask` up to the queued append: the task and the ticket of its append (nil for a repeated request
+    /// id, whose earlier append is already durable).
+    private func stageAddTask(_ draft: TaskDraft, for user: UserID, requestID: String?) async throws -> (TaskItem, DurableTicket?) {
         try await usable()
         if let requestID {
             try checkRequestID(requestID)
             if let earlier = users[user]?.tasks.task(forRequest: requestID) {
                 try await barrier(user, .tasks)
-                return earlier
+                return (earlier, nil)
             }
         }
         let valid = try draft.validated()
@@ -25,9 +34,9 @@ extension Store {
         let task = TaskItem(id: id, title: valid.title, description: valid.description, completed: false, createdAt: now, updatedAt: now,
                             due: valid.due, timeZone: valid.timeZone, priority: valid.priority, labels: valid.labels,
                             project: valid.project, recurrence: valid.recurrence)
-        try await write(state, [.task(task, requestID: requestID), state.tasks.undoRecord(.created, task)],
-                        TaskChange(kind: .created, user: user, task: task))
-        return task
+        let ticket = try await stageWrite(state, [.task(task, requestID: requestID), state.tasks.undoRecord(.created, task)],
+                                          TaskChange(kind: .created, user: user, task: task))
+        return (task, ticket)
     }
 
     /// The user's tasks matching `query`, in its order.
@@ -114,8 +123,13 @@ extension Store {
 
     /// Applies `records` to memory, then appends them durably and publishes `change`.
     func write(_ state: UserState, _ records: [StoreRecord], _ change: TaskChange) async throws {
+        try await stageWrite(state, records, change).wait()
+    }
+
+    /// Applies `records` to memory and queues their append (which publishes `change` once durable).
+    func stageWrite(_ state: UserState, _ records: [StoreRecord], _ change: TaskChange) async throws -> DurableTicket {
         for record in records { state.tasks.apply(record) }
-        try await commit(state, .tasks, records, changes: [change])
+        return try await stage(state, .tasks, records, changes: [change])
     }
 
     func checkRequestID(_ requestID: String) throws {

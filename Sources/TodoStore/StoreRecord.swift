@@ -80,33 +80,51 @@ public enum RecordCodec {
     /// - Parameter record: the record.
     public static func encode(_ record: StoreRecord) -> [UInt8] {
         var w = LineWriter()
-        switch record {
-        case .header(let kind, let version):
-            w.field("format", kind); w.field("v", version)
-        case .task(let task, let requestID):
-            w.field("op", "task"); w.task(task); w.field("request_id", requestID)
-        case .taskDeleted(let id):
-            w.field("op", "task_deleted"); w.field("id", id.rawValue)
-        case .requestTombstone(let requestID, let task):
-            w.field("op", "request_tombstone"); w.task(task); w.field("request_id", requestID)
-        case .thread(let thread):
-            w.field("op", "thread"); w.field("id", thread.id); w.field("created_at", thread.createdAt)
-            w.field("payload", thread.payload)
-        case .threadDeleted(let id):
-            w.field("op", "thread_deleted"); w.field("id", id)
-        case .item(let item):
-            w.field("op", "item"); w.field("id", item.id); w.field("thread_id", item.threadID)
-            w.field("created_at", item.createdAt); w.field("payload", item.payload)
-        case .itemDeleted(let id, let threadID):
-            w.field("op", "item_deleted"); w.field("id", id); w.field("thread_id", threadID)
-        case .undoEntry(let seq, let action, let task):
-            w.field("op", "undo"); w.field("seq", seq); w.field("action", action.rawValue); w.task(task)
-        case .undone(let seq):
-            w.field("op", "undone"); w.field("seq", seq)
-        case .feedback(let threadID, let itemID, let kind):
-            w.field("op", "feedback"); w.field("id", itemID); w.field("thread_id", threadID); w.field("kind", kind.rawValue)
+        w.record(record)
+        return w.finish()
+    }
+
+    /// Several records as consecutive lines in one buffer (what one append writes).
+    static func encode(_ records: [StoreRecord]) -> [UInt8] {
+        guard !records.isEmpty else { return [] }
+        var w = LineWriter(capacity: 320 * records.count)
+        for (index, record) in records.enumerated() {
+            if index > 0 { w.endLine() }
+            w.record(record)
         }
         return w.finish()
+    }
+}
+
+extension LineWriter {
+    /// One record's fields (the line's braces and newline are the writer's).
+    mutating func record(_ record: StoreRecord) {
+        switch record {
+        case .header(let kind, let version):
+            self.field("format", kind); self.field("v", version)
+        case .task(let task, let requestID):
+            self.field("op", "task"); self.task(task); self.field("request_id", requestID)
+        case .taskDeleted(let id):
+            self.field("op", "task_deleted"); self.field("id", id.rawValue)
+        case .requestTombstone(let requestID, let task):
+            self.field("op", "request_tombstone"); self.task(task); self.field("request_id", requestID)
+        case .thread(let thread):
+            self.field("op", "thread"); self.field("id", thread.id); self.field("created_at", thread.createdAt)
+            self.field("payload", thread.payload)
+        case .threadDeleted(let id):
+            self.field("op", "thread_deleted"); self.field("id", id)
+        case .item(let item):
+            self.field("op", "item"); self.field("id", item.id); self.field("thread_id", item.threadID)
+            self.field("created_at", item.createdAt); self.field("payload", item.payload)
+        case .itemDeleted(let id, let threadID):
+            self.field("op", "item_deleted"); self.field("id", id); self.field("thread_id", threadID)
+        case .undoEntry(let seq, let action, let task):
+            self.field("op", "undo"); self.field("seq", seq); self.field("action", action.rawValue); self.task(task)
+        case .undone(let seq):
+            self.field("op", "undone"); self.field("seq", seq)
+        case .feedback(let threadID, let itemID, let kind):
+            self.field("op", "feedback"); self.field("id", itemID); self.field("thread_id", threadID); self.field("kind", kind.rawValue)
+        }
     }
 }
 

@@ -22,7 +22,11 @@ struct TaskTable {
     /// The format version of the file's header (a version 1 file is rewritten before its next append).
     var fileVersion = storeFormatVersion
     /// The undo history, oldest first (at most `maxUndo` entries).
-    private(set) var undoHistory: [UndoEntry] = []
+    var undoHistory: ArraySlice<UndoEntry> { undoStorage[undoStart...] }
+    /// `undoHistory` plus up to `maxUndo` dropped entries before `undoStart`: they are removed in one go
+    /// every `maxUndo` appends instead of shifting the whole history on every write.
+    private var undoStorage: [UndoEntry] = []
+    private var undoStart = 0
     private var nextUndoSeq = 1
     /// Undo entries kept (in memory and by compaction).
     static let maxUndo = 100
@@ -36,7 +40,7 @@ struct TaskTable {
     var count: Int { entries.count }
 
     /// Lines that compaction would keep.
-    var liveLineCount: Int { entries.count + tombstones.count + undoHistory.count }
+    var liveLineCount: Int { entries.count + tombstones.count + undoStorage.count - undoStart }
 
     /// Makes room for about `count` tasks (recovery knows the line count up front).
     mutating func reserve(_ count: Int) {
@@ -95,12 +99,20 @@ struct TaskTable {
             requestIDs[requestID] = task.id
             tombstones[requestID] = task
         case .undoEntry(let seq, let action, let task):
+            // A new write's entry has the next sequence number: only a replayed one can already be listed.
+            let fresh = seq >= nextUndoSeq
             nextUndoSeq = max(nextUndoSeq, seq + 1)
-            guard !undoHistory.contains(where: { $0.seq == seq }) else { return }
-            undoHistory.append(UndoEntry(seq: seq, action: action, task: task))
-            if undoHistory.count > Self.maxUndo { undoHistory.removeFirst(undoHistory.count - Self.maxUndo) }
+            guard fresh || !undoHistory.contains(where: { $0.seq == seq }) else { return }
+            undoStorage.append(UndoEntry(seq: seq, action: action, task: task))
+            if undoStorage.count - undoStart > Self.maxUndo { undoStart = undoStorage.count - Self.maxUndo }
+            if undoStart >= Self.maxUndo {
+                undoStorage.removeFirst(undoStart)
+                undoStart = 0
+            }
         case .undone(let seq):
-            undoHistory.removeAll { $0.seq == seq }
+            undoStorage.removeFirst(undoStart)
+            undoStart = 0
+            undoStorage.removeAll { $0.seq == seq }
         default:
             break
         }

@@ -1,5 +1,6 @@
 // `todo-bench`: benchmark programs that print figures (goals are printed next to them, never asserted).
 //   todo-bench store  [--quick] [--dir DIR]   durable adds/s, group commit ratio, ack latency (StoreBench.swift)
+//   todo-bench store-group [--quick] [--dir DIR]  one 16-client group-commit round alone, for profilers (StoreBench.swift)
 //   todo-bench daemon [--quick] [--dir DIR]   exec → READY=1, idle RSS of the todod next to this binary (DaemonBench.swift)
 //   todo-bench tasks  [--quick] [--dir DIR]   filtered lists over 100,000 v2 tasks (p50/p99), quick-add parse time (TaskBench.swift)
 //   todo-bench pg     [--quick] [--dir DIR] [--database-url URL] [--adds N] [--turns N]
@@ -14,6 +15,7 @@ import Foundation
 
 let benchmarks: [String: @Sendable (String, Bool) async throws -> Void] = [
     "store": { try await runStoreBench(directory: $0 + "/store", quick: $1) },
+    "store-group": { try await runStoreGroupRound(directory: $0 + "/store-group", quick: $1) },
     "daemon": { try await runDaemonBench(directory: $0 + "/daemon", quick: $1) },
     "tasks": { try await runTaskBench(directory: $0 + "/tasks", quick: $1) },
     "startup": { try await runStartupBench(directory: $0 + "/startup", quick: $1) },
