@@ -167,3 +167,37 @@ struct LineWriter {
         out.append(UInt8(ascii: "\""))
     }
 }
+
+// MARK: - Records
+
+extension LineWriter {
+    /// One record's fields (the line's braces and newline are the writer's).
+    mutating func record(_ record: StoreRecord) {
+        switch record {
+        case .header(let kind, let version):
+            self.field("format", kind); self.field("v", version)
+        case .task(let task, let requestID):
+            self.field("op", "task"); self.task(task); self.field("request_id", requestID)
+        case .taskDeleted(let id):
+            self.field("op", "task_deleted"); self.field("id", id.rawValue)
+        case .requestTombstone(let requestID, let task):
+            self.field("op", "request_tombstone"); self.task(task); self.field("request_id", requestID)
+        case .thread(let thread):
+            self.field("op", "thread"); self.field("id", thread.id); self.field("created_at", thread.createdAt)
+            self.field("payload", thread.payload)
+        case .threadDeleted(let id):
+            self.field("op", "thread_deleted"); self.field("id", id)
+        case .item(let item):
+            self.field("op", "item"); self.field("id", item.id); self.field("thread_id", item.threadID)
+            self.field("created_at", item.createdAt); self.field("payload", item.payload)
+        case .itemDeleted(let id, let threadID):
+            self.field("op", "item_deleted"); self.field("id", id); self.field("thread_id", threadID)
+        case .undoEntry(let seq, let action, let task):
+            self.field("op", "undo"); self.field("seq", seq); self.field("action", action.rawValue); self.task(task)
+        case .undone(let seq):
+            self.field("op", "undone"); self.field("seq", seq)
+        case .feedback(let threadID, let itemID, let kind):
+            self.field("op", "feedback"); self.field("id", itemID); self.field("thread_id", threadID); self.field("kind", kind.rawValue)
+        }
+    }
+}
