@@ -159,7 +159,7 @@ let package = Package(
         // MARK: - Executables (thin)
         .executableTarget(
             name: "todod",
-            dependencies: ["TodoDaemon", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TodoDaemon", "TodoCore", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["startup.order"],
             swiftSettings: swiftSettings,
             linkerSettings: executableLinkerSettings + [

@@ -1,19 +1,26 @@
 import ArgumentParser
 import Foundation
+import TodoCore
 import TodoDaemon
 
 /// The entry point: hold SIGTERM/SIGINT before anything else runs (see `DaemonMain.holdStopSignals`), then
 /// parse the command line. An ordinary start (known flags, well-formed) is read by `DaemonCommandLine`,
 /// which costs nothing measurable; ArgumentParser, whose reflection was about a third of the CPU from exec
 /// to READY, only handles the rest: `--help`, `--version` and every error, with its usual messages.
+///
+/// `main` is synchronous on purpose (`ProcessEntry.runParked` says why).
 @main
 enum TododEntry {
-    static func main() async {
+    static func main() {
         DaemonMain.holdStopSignals()
-        if let parsed = DaemonCommandLine.parse(Array(CommandLine.arguments.dropFirst())) {
-            exit(await Todod.run(overrides: parsed.overrides, checkConfig: parsed.checkConfig))
-        }
-        await Todod.main()
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        exit(ProcessEntry.runParked {
+            if let parsed = DaemonCommandLine.parse(arguments) {
+                return await Todod.run(overrides: parsed.overrides, checkConfig: parsed.checkConfig)
+            }
+            await Todod.main()
+            return 0
+        })
     }
 }
 

@@ -92,6 +92,23 @@ struct StartupSignalTests {
         #expect(exit.result.status == 0, "\(exit.result.stderr)")
     }
 
+    /// `main` is synchronous and parks the main thread (`ProcessEntry.runParked`): with an `async` main it
+    /// ended in `dispatch_main()`, whose `pthread_exit` unwound it through the whole binary's unwind tables
+    /// (2.4 MB of idle RSS) before libdispatch left it in `sigsuspend` for good.
+    @Test func theMainThreadWaitsInsteadOfExitingThroughDispatchMain() async throws {
+        let dir = try TemporaryDirectory(prefix: "todod-sig-")
+        defer { dir.remove() }
+        let receiver = try NotifyReceiver(path: dir.appending("notify.sock"))
+        defer { receiver.close() }
+        let daemon = try DaemonProcess(root: dir.path, environment: ["NOTIFY_SOCKET": receiver.path])
+        #expect(await receiver.waitFor { $0.contains("READY=1") } != nil)
+        let pid = daemon.child.pid
+        let wchan = try String(contentsOfFile: "/proc/\(pid)/task/\(pid)/wchan", encoding: .utf8)
+        #expect(!wchan.isEmpty && wchan != "0", "this kernel does not report wchan")
+        #expect(!wchan.contains("sigsuspend"), "the main thread is in \(wchan)")
+        #expect(await daemon.stop().status == 0)
+    }
+
     @Test func secondTododOnTheSameHTTPPortFailsAndTheFirstKeepsServing() async throws {
         let dir = try TemporaryDirectory(prefix: "todod-sig-")
         defer { dir.remove() }
