@@ -51,9 +51,11 @@ func runStartupBench(directory: String, quick: Bool) async throws {
         print("  " + label.padding(toLength: 30, withPad: " ", startingAt: 0)
             + String(format: " exec→READY=1 p50 %6.1f ms, max %6.1f ms (goal < %.0f ms: %@)", p50, times.last!, goal, verdict))
         if let idle, let rss = idle.rssKB {
-            let rssVerdict = Double(rss) / 1024 < 30 ? "met" : "NOT met"
+            // The issue's < 30 MB goal is for an idle daemon with an empty store; with the large store loaded
+            // the figure is printed without one.
+            let rssGoal = data == empty ? "goal < 30 MB: " + (Double(rss) / 1024 < 30 ? "met" : "NOT met") : "no goal: the data is in memory"
             print("  " + "".padding(toLength: 30, withPad: " ", startingAt: 0)
-                + String(format: " idle after 1 s: RSS %.1f MB (goal < 30 MB: %@), %d threads", Double(rss) / 1024, rssVerdict, idle.threads ?? -1))
+                + String(format: " idle after 1 s: RSS %.1f MB (%@), %d threads", Double(rss) / 1024, rssGoal, idle.threads ?? -1))
         }
     }
 }

@@ -224,8 +224,10 @@ def main() -> None:
                          f"< {goal_ms:.0f} ms", verdict(c["p50"] < goal_ms)))
             if c.get("rss") is not None:
                 figures[f"startup_idle_rss_{key}_mb"] = {"todod": c["rss"], "peer": None, "ratio": None}
+                # The issue sets the < 30 MB goal for the empty store only; with 100k tasks loaded it is a figure.
+                goal, met = ("< 30 MB", verdict(c["rss"] < 30)) if key == "empty" else ("", "info")
                 rows.append((f"startup_idle_rss_{key}_mb", f"idle RSS, {c['label']} (MB)", fmt(c["rss"], 1), "todo-bench startup", "",
-                             "< 30 MB", verdict(c["rss"] < 30)))
+                             goal, met))
         elif key == "large":
             figures["startup_ready_large_ms"] = {"todod": None, "peer": None, "ratio": None, "detail": why}
             rows.append(("startup_ready_large_ms", "start to READY, 100k tasks + 1000x100 items (ms)", why, "", "", f"< {goal_ms:.0f} ms", "?"))
