@@ -94,30 +94,7 @@ extension JSONValue {
     }
 }
 
-// MARK: - Parsing
-
-extension JSONValue {
-    /// Parses one JSON document (RFC 8259; nesting limited to 64 levels).
-    /// - Parameter bytes: UTF-8 text.
-    /// - Throws: `ChatKitError.malformedJSON` with the byte offset.
-    public static func parse(_ bytes: some Collection<UInt8>) throws -> JSONValue {
-        // Contiguous input (a String's or Substring's UTF-8, a buffer) is copied in one go, not byte by byte.
-        let array = bytes.withContiguousStorageIfAvailable { Array($0) } ?? Array(bytes)
-        var parser = JSONParser(bytes: array)
-        return try parser.parseDocument()
-    }
-
-    /// Parses one JSON document from a byte array (no copy).
-    /// - Parameter bytes: UTF-8 text.
-    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        return try parser.parseDocument()
-    }
-
-    /// Parses JSON text.
-    /// - Parameter text: the document.
-    public static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
-}
+// MARK: - Parsing (the entry points are in JSONValue+Parse.swift)
 
 struct JSONParser {
     let bytes: [UInt8]
@@ -205,6 +182,12 @@ struct JSONParser {
 
     mutating func number() throws -> JSONValue {
         let start = i
+        try scanNumber()
+        return .number(String(decoding: bytes[start..<i], as: UTF8.self))
+    }
+
+    /// Reads past one number, checking its syntax.
+    mutating func scanNumber() throws {
         if i < bytes.count, bytes[i] == UInt8(ascii: "-") { i += 1 }
         var digits = 0
         while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1; digits += 1 }
@@ -222,21 +205,15 @@ struct JSONParser {
             while i < bytes.count, (0x30...0x39).contains(bytes[i]) { i += 1; exp += 1 }
             guard exp > 0 else { throw fail("invalid number") }
         }
-        return .number(String(decoding: bytes[start..<i], as: UTF8.self))
     }
 
     mutating func string() throws -> String {
         i += 1
         // Fast path: no escape before the closing quote, so the string is a slice of the input.
-        var end = i
-        var high: UInt8 = 0
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 {
-            high |= bytes[end]
-            end += 1
-        }
+        let (end, nonASCII) = plainRun(from: i)
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             let start = i
-            let isASCII = high < 0x80
+            let isASCII = !nonASCII
             let s = bytes.withUnsafeBufferPointer { Self.validString(UnsafeBufferPointer(rebasing: $0[start..<end]), isASCII: isASCII) }
             guard let s else { throw fail("invalid UTF-8") }
             i = end + 1

@@ -57,7 +57,8 @@ public struct ChatStreamAccumulator: Sendable {
         }
         let chunk: Chunk
         do {
-            chunk = try Chunk(JSONValue.parse(trimmed.utf8))
+            var reader = JSONReader(trimmed)
+            chunk = try Chunk(reading: &reader)
         } catch {
             throw TodoAgentError.protocolViolation("a chunk is not valid JSON: \(trimmed.prefix(120))")
         }
