@@ -219,6 +219,7 @@ public enum ChatKitWire {
     /// One SSE frame: `data: <compact json>\n\n` (through `SSEFrame`, the one SSE writer).
     /// - Parameter event: the event.
     public static func sseFrame(_ event: JSONValue) -> [UInt8] {
-        SSEFrame.frame { event.write(to: &$0) }
+        if let frame = textDeltaFrame(event) { return frame }
+        return SSEFrame.frame { event.write(to: &$0) }
     }
 }

@@ -1,3 +1,5 @@
+import TodoCore
+
 // MARK: - Serialization
 
 extension JSONValue {
@@ -39,59 +41,11 @@ extension JSONValue {
         }
     }
 
-    static func writeString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { utf8 in
-            // Copy runs of bytes that need no escape in one go; escape the rest. Eight bytes at a time are
-            // skipped while none of them is a control character, a quote or a backslash.
-            guard let base = utf8.baseAddress else { return }
-            let count = utf8.count
-            var run = 0
-            var i = 0
-            while i < count {
-                if i + 8 <= count, !Self.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let b = base[i]
-                i += 1
-                guard b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") else { continue }
-                let at = i - 1
-                if run < at { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run..<at])) }
-                run = i
-                out.append(0x5C)
-                switch b {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(b)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    let hex: StaticString = "0123456789abcdef"
-                    out.append(UInt8(ascii: "u"))
-                    out.append(0x30)
-                    out.append(0x30)
-                    out.append(hex.utf8Start[Int(b >> 4)])
-                    out.append(hex.utf8Start[Int(b & 0xF)])
-                }
-            }
-            if run < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[run...])) }
-        }
-        out.append(UInt8(ascii: "\""))
-    }
+    /// A JSON string literal (TodoCore's `JSONStringLiteral`, which the store's records use too).
+    static func writeString(_ s: String, to out: inout [UInt8]) { JSONStringLiteral.append(s, to: &out) }
 
-    /// Whether any of the eight bytes in `word` is below 0x20, a quote or a backslash (bytes of 0x80 and
-    /// above never match: they are parts of UTF-8 sequences, written as they are).
     @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
-        return below20 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
-    }
+    static func needsEscape(_ word: UInt64) -> Bool { JSONStringLiteral.needsEscape(word) }
 }
 
 // MARK: - Parsing (the entry points are in JSONValue+Parse.swift)

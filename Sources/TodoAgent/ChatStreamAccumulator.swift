@@ -132,6 +132,11 @@ public struct ChatStreamAccumulator: Sendable {
     /// `data` without leading and trailing spaces and tabs (Foundation's `trimmingCharacters` goes through
     /// NSString on Linux and cost as much as decoding the chunk).
     static func trimmingSpaces(_ data: String) -> Substring {
+        // Nearly every payload has no space at either end: no Character iteration for those.
+        let utf8 = data.utf8
+        if let first = utf8.first, let last = utf8.last, first != 0x20, first != 0x09, last != 0x20, last != 0x09 {
+            return data[...]
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let first = data.firstIndex(where: { !isSpace($0) }), let last = data.lastIndex(where: { !isSpace($0) }) else { return "" }
         return data[first...last]
