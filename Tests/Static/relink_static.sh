@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Relinks already-built debug executables with the static Swift runtime, into another directory:
-#   Tests/Static/relink_static.sh OUT_DIR PRODUCT...
+# Relinks already-built executables with the static Swift runtime, into another directory:
+#   [CONFIG=release] Tests/Static/relink_static.sh OUT_DIR PRODUCT...   (CONFIG: debug, the default, or release)
 # Why not `swift build --static-swift-stdlib`: SwiftPM then also compiles every module with -static-stdlib, so the
 # first such build recompiles the whole graph (minutes on two cores, and again for the next plain build). What
 # makes a binary deploy alone is its link, so this runs SwiftPM's own link command for PRODUCT (from the build
@@ -12,7 +12,9 @@
 set -euo pipefail
 out=${1:?usage: relink_static.sh OUT_DIR PRODUCT...}; shift
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-manifest=$repo/.build/debug.yaml
+config=${CONFIG:-debug}
+case "$config" in debug|release) ;; *) echo "relink_static: CONFIG must be debug or release, not $config" >&2; exit 2 ;; esac
+manifest=$repo/.build/$config.yaml
 [ -f "$manifest" ] || { echo "relink_static: $manifest is missing (swift build first)" >&2; exit 1; }
 mkdir -p "$out"
 probe=$(mktemp -d "${TMPDIR:-/tmp}/todod-probe.XXXXXX")
@@ -24,10 +26,10 @@ entries=$(readelf -p .swift1_autolink_entries "$probe/probe.o" | tr -c '[:print:
 mapfile -t libs < <(grep -oE -- '-l[^ ]+' <<<"$entries" | awk '!seen[$0]++')
 [ ${#libs[@]} -gt 0 ] || { echo "relink_static: the probe named no libraries" >&2; exit 1; }
 for product in "$@"; do
-    mapfile -t args < <(python3 - "$manifest" "$product" <<'PY'
+    mapfile -t args < <(python3 - "$manifest" "$product" "$config" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
-match = re.search(r'^  "C\.' + re.escape(sys.argv[2]) + r'-[^"]*-debug\.exe":$', text, re.M)
+match = re.search(r'^  "C\.' + re.escape(sys.argv[2]) + r'-[^"]*-' + sys.argv[3] + r'\.exe":$', text, re.M)
 if not match:
     sys.exit(f"relink_static: no link command for {sys.argv[2]} in {sys.argv[1]}")
 line = next(l for l in text[match.end():].split("\n") if l.strip().startswith("args:"))

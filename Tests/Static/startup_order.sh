@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates Sources/todod/startup.order, the lld --symbol-ordering-file for todod (Package.swift):
 #   Tests/Static/startup_order.sh BIN_DIR      (BIN_DIR holds an unstripped static release todod, e.g. from
-#                                              /work/cg/perf/relink.sh or Tests/Static/relink_static.sh)
+#                                              CONFIG=release Tests/Static/relink_static.sh BIN_DIR todod)
 # It runs a stripped copy under callgrind from exec until the control socket exists (READY) plus 3 s idle,
 # then SIGTERM, and lists every function of todod that ran, as mangled names (from the unstripped symbol
 # table: stripping keeps addresses). lld then places those ~3,000 functions next to each other, so the pages
