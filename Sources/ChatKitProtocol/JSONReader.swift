@@ -25,7 +25,7 @@ public struct JSONReader {
     var keyRange: Range<Int> = 0..<0
     /// The current member's key, decoded, when it had an escape.
     var decodedKey: [UInt8]?
-    /// For each object being read: whether its first member is still to come.
+    /// For each object or array being read: whether its first member or element is still to come.
     var first: [Bool] = []
 
     /// - Parameter bytes: UTF-8 text of one document.
