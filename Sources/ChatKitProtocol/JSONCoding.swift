@@ -3,7 +3,8 @@ import TodoCore
 // MARK: - Serialization
 
 extension JSONValue {
-    /// Compact JSON bytes: no whitespace, non-ASCII raw UTF-8, control characters escaped.
+    /// Compact JSON bytes: no whitespace, non-ASCII raw UTF-8, control characters escaped (strings through
+    /// TodoCore's `JSONStringLiteral`, which the store's records use too).
     public var bytes: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
@@ -21,7 +22,7 @@ extension JSONValue {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let n): out.append(contentsOf: n.utf8)
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .string(let s): JSONStringLiteral.append(s, to: &out)
         case .array(let a):
             out.append(UInt8(ascii: "["))
             for (i, v) in a.enumerated() {
@@ -33,19 +34,13 @@ extension JSONValue {
             out.append(UInt8(ascii: "{"))
             for (i, (k, v)) in o.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(k, to: &out)
+                JSONStringLiteral.append(k, to: &out)
                 out.append(UInt8(ascii: ":"))
                 v.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
     }
-
-    /// A JSON string literal (TodoCore's `JSONStringLiteral`, which the store's records use too).
-    static func writeString(_ s: String, to out: inout [UInt8]) { JSONStringLiteral.append(s, to: &out) }
-
-    @inline(__always)
-    static func needsEscape(_ word: UInt64) -> Bool { JSONStringLiteral.needsEscape(word) }
 }
 
 // MARK: - Parsing (the entry points are in JSONValue+Parse.swift)

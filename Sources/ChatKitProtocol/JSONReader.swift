@@ -25,8 +25,9 @@ public struct JSONReader {
     var keyRange: Range<Int> = 0..<0
     /// The current member's key, decoded, when it had an escape.
     var decodedKey: [UInt8]?
-    /// For each object or array being read: whether its first member or element is still to come.
-    var first: [Bool] = []
+    /// For each object or array being read, bit `depth - 1`: whether its first member or element is still to
+    /// come (nesting is limited to 64 levels, so one word holds them all without allocating).
+    var firstPending: UInt64 = 0
 
     /// - Parameter bytes: UTF-8 text of one document.
     public init(_ bytes: [UInt8]) {
@@ -58,7 +59,6 @@ public struct JSONReader {
     /// Reads the `{` of an object; then call `nextMember()` until it returns false.
     public mutating func beginObject() throws {
         try open(UInt8(ascii: "{"))
-        first.append(true)
     }
 
     /// Reads up to the next member's value and returns true (`keyIs` then names the member, and the value
@@ -99,7 +99,6 @@ public struct JSONReader {
     /// Reads the `[` of an array; then call `nextElement()` until it returns false.
     public mutating func beginArray() throws {
         try open(UInt8(ascii: "["))
-        first.append(true)
     }
 
     /// Returns true when another element follows (to be read next), or reads the closing `]` and returns false.
@@ -133,22 +132,25 @@ public struct JSONReader {
         parser.depth += 1
         guard parser.depth <= 64 else { throw parser.fail("nesting too deep") }
         parser.i += 1
+        firstPending |= 1 << UInt64(parser.depth - 1)
     }
 
     /// Before a member or element: the separator, or the closing bracket (then false).
     private mutating func next(close: UInt8) throws -> Bool {
-        guard let isFirst = first.last else { throw parser.fail("not inside an object or array") }
+        guard parser.depth > 0 else { throw parser.fail("not inside an object or array") }
+        let bit: UInt64 = 1 << UInt64(parser.depth - 1)
+        let isFirst = firstPending & bit != 0
         parser.skipSpace()
         guard parser.i < parser.bytes.count else { throw parser.fail("unexpected end") }
         // A closing bracket here ends the object or array; after a separator it is read as a value, which fails.
         if parser.bytes[parser.i] == close {
             parser.i += 1
             parser.depth -= 1
-            first.removeLast()
+            firstPending &= ~bit
             return false
         }
         if isFirst {
-            first[first.count - 1] = false
+            firstPending &= ~bit
             return true
         }
         guard parser.bytes[parser.i] == UInt8(ascii: ",") else {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import TodoCore
 
 // MARK: - Parsing
 
@@ -34,7 +30,7 @@ extension JSONValue {
 extension JSONParser {
     /// The end of the run of string bytes from `start` that need no decoding (up to a quote, a backslash, a
     /// control character or the end of the input), and whether any of them is above ASCII. Eight bytes at a
-    /// time while none of them ends the run (the writer's `needsEscape` test).
+    /// time while none of them ends the run (`JSONStringLiteral.needsEscape`, the writer's test).
     func plainRun(from start: Int) -> (end: Int, nonASCII: Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return (start, false) }
@@ -43,7 +39,7 @@ extension JSONParser {
             var high: UInt64 = 0
             while j + 8 <= count {
                 let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-                if JSONValue.needsEscape(word) { break }
+                if JSONStringLiteral.needsEscape(word) { break }
                 high |= word
                 j += 8
             }
