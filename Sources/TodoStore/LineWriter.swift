@@ -11,37 +11,63 @@ struct LineWriter {
     init(capacity: Int = 256) { out.reserveCapacity(capacity) }
 
     mutating func field(_ key: StaticString, _ value: String?) {
-        guard let value else { return }
-        appendKey(key)
-        appendString(value)
+        guard var value else { return }
+        // A short value without escapes is written with its key in one append; the rest goes through
+        // `JSONStringLiteral`.
+        let written = value.withUTF8 { utf8 -> Bool in
+            guard utf8.count <= 192, !Self.needsEscape(utf8) else { return false }
+            let comma = takeComma()
+            appendScratch(key.utf8CodeUnitCount + 6 + utf8.count) { p in
+                var n = Self.writeKey(key, comma: comma, to: p)
+                p[n] = UInt8(ascii: "\"")
+                if let base = utf8.baseAddress { (p + n + 1).update(from: base, count: utf8.count) }
+                n += 1 + utf8.count
+                p[n] = UInt8(ascii: "\"")
+                return n + 1
+            }
+            return true
+        }
+        if !written {
+            appendKey(key)
+            appendString(value)
+        }
     }
 
     mutating func field(_ key: StaticString, _ value: Int) {
-        appendKey(key)
         guard value >= 0 else {
+            appendKey(key)
             out.append(contentsOf: String(value).utf8)
             return
         }
-        var div = 1
-        while div <= value / 10 { div *= 10 }
-        var v = value
-        while div > 0 {
-            out.append(UInt8(0x30 + v / div))
-            v %= div
-            div /= 10
+        let comma = takeComma()
+        appendScratch(key.utf8CodeUnitCount + 24) { p in
+            let n = Self.writeKey(key, comma: comma, to: p)
+            var digits = 1
+            var rest = value / 10
+            while rest > 0 { digits += 1; rest /= 10 }
+            var v = value
+            var i = n + digits
+            while i > n {
+                i -= 1
+                p[i] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+            }
+            return n + digits
         }
     }
 
     mutating func field(_ key: StaticString, _ value: Bool) {
-        appendKey(key)
-        appendStatic(value ? "true" : "false")
+        let comma = takeComma()
+        appendScratch(key.utf8CodeUnitCount + 9) { p in
+            let n = Self.writeKey(key, comma: comma, to: p)
+            let text: StaticString = value ? "true" : "false"
+            (p + n).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
+            return n + text.utf8CodeUnitCount
+        }
     }
 
     mutating func field(_ key: StaticString, _ value: Timestamp) {
-        appendKey(key)
-        out.append(UInt8(ascii: "\""))
-        appendRFC3339(value)
-        out.append(UInt8(ascii: "\""))
+        appendRFC3339(value, key: key)
     }
 
     mutating func field(_ key: StaticString, _ value: Timestamp?) {
@@ -93,21 +119,61 @@ struct LineWriter {
 
     // MARK: Helpers
 
+    /// `"name":`, after a comma unless it is the line's first key, in one append.
     private mutating func appendKey(_ name: StaticString) {
-        if !first { out.append(UInt8(ascii: ",")) }
-        first = false
-        out.append(UInt8(ascii: "\""))
-        appendStatic(name)
-        out.append(UInt8(ascii: "\""))
-        out.append(UInt8(ascii: ":"))
+        let comma = takeComma()
+        appendScratch(name.utf8CodeUnitCount + 4) { p in Self.writeKey(name, comma: comma, to: p) }
+    }
+
+    /// Writes `"name":` at `p`, after a comma when `comma` is 1; returns the byte count.
+    private static func writeKey(_ name: StaticString, comma: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        let count = name.utf8CodeUnitCount
+        p[0] = UInt8(ascii: ",")
+        p[comma] = UInt8(ascii: "\"")
+        (p + comma + 1).update(from: name.utf8Start, count: count)
+        p[comma + 1 + count] = UInt8(ascii: "\"")
+        p[comma + 2 + count] = UInt8(ascii: ":")
+        return comma + 3 + count
+    }
+
+    /// 1 when the next key follows another on its line (it needs a comma), else 0.
+    private mutating func takeComma() -> Int {
+        defer { first = false }
+        return first ? 0 : 1
+    }
+
+    /// Whether any byte of `utf8` needs an escape in a JSON string (see `JSONStringLiteral`).
+    private static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return false }
+        var i = 0
+        while i + 8 <= utf8.count {
+            if JSONStringLiteral.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
+            i += 8
+        }
+        while i < utf8.count {
+            let b = base[i]
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Appends what `body` writes into a stack buffer of `capacity` bytes (it returns how many it wrote):
+    /// one capacity check and one copy instead of one `append` per byte.
+    private mutating func appendScratch(_ capacity: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            let written = body(buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: written))
+        }
     }
 
     private mutating func appendStatic(_ text: StaticString) {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Formats like `Timestamp.rfc3339` (`YYYY-MM-DDTHH:MM:SS.mmmZ`) straight into the buffer.
-    private mutating func appendRFC3339(_ t: Timestamp) {
+    /// Writes the key and the time formatted like `Timestamp.rfc3339` (`"YYYY-MM-DDTHH:MM:SS.mmmZ"`, quoted)
+    /// straight into the buffer.
+    private mutating func appendRFC3339(_ t: Timestamp, key: StaticString) {
         let ms = t.millisecondsSinceEpoch
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = Int(ms - days * 86_400_000)
@@ -121,22 +187,27 @@ struct LineWriter {
         let month = Int(mp < 10 ? mp + 3 : mp - 9)
         let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
         guard (0...9999).contains(year) else {
-            out.append(contentsOf: Array(t.rfc3339.utf8))
+            appendKey(key)
+            appendString(t.rfc3339)
             return
         }
-        func digits(_ v: Int, _ n: Int) {
-            var div = 1
-            for _ in 1..<n { div *= 10 }
-            var v = v
-            for _ in 0..<n {
-                out.append(UInt8(0x30 + v / div))
-                v %= div
-                div /= 10
+        let comma = takeComma()
+        appendScratch(key.utf8CodeUnitCount + 30) { q in
+            let k = Self.writeKey(key, comma: comma, to: q)
+            let p = q + k
+            @inline(__always) func two(_ v: Int, at i: Int) {
+                p[i] = UInt8(truncatingIfNeeded: 0x30 + v / 10)
+                p[i + 1] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
             }
+            let seconds = msOfDay / 1000, milliseconds = msOfDay % 1000
+            p[0] = 0x22
+            two(year / 100, at: 1); two(year % 100, at: 3); p[5] = 0x2D; two(month, at: 6); p[8] = 0x2D; two(day, at: 9)
+            p[11] = 0x54; two(seconds / 3600, at: 12); p[14] = 0x3A; two(seconds / 60 % 60, at: 15); p[17] = 0x3A
+            two(seconds % 60, at: 18); p[20] = 0x2E; p[21] = UInt8(truncatingIfNeeded: 0x30 + milliseconds / 100)
+            two(milliseconds % 100, at: 22); p[24] = 0x5A
+            p[25] = 0x22
+            return k + 26
         }
-        digits(year, 4); out.append(0x2D); digits(month, 2); out.append(0x2D); digits(day, 2); out.append(0x54)
-        digits(msOfDay / 3_600_000, 2); out.append(0x3A); digits(msOfDay / 60_000 % 60, 2); out.append(0x3A)
-        digits(msOfDay / 1000 % 60, 2); out.append(0x2E); digits(msOfDay % 1000, 3); out.append(0x5A)
     }
 
     private mutating func appendString(_ s: String) { JSONStringLiteral.append(s, to: &out) }

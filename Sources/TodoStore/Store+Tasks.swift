@@ -19,15 +19,16 @@ extension Store {
     /// id, whose earlier append is already durable).
     private func stageAddTask(_ draft: TaskDraft, for user: UserID, requestID: String?) async throws -> (TaskItem, DurableTicket?) {
         try await usable()
+        let existing = users[user]
         if let requestID {
             try checkRequestID(requestID)
-            if let earlier = users[user]?.tasks.task(forRequest: requestID) {
+            if let earlier = existing?.tasks.task(forRequest: requestID) {
                 try await barrier(user, .tasks)
                 return (earlier, nil)
             }
         }
         let valid = try draft.validated()
-        let state = state(for: user)
+        let state = existing ?? state(for: user)
         var id = TaskID.random(using: &idGenerator)
         while state.tasks.task(id) != nil { id = TaskID.random(using: &idGenerator) }
         let now = clock.now()

@@ -89,7 +89,10 @@ struct TaskTable {
                 entries[task.id] = Entry(task: task, seq: nextSeq, requestID: requestID)
                 order.append((task.id, nextSeq))
                 nextSeq += 1
-                if let requestID { requestIDs[requestID] = task.id; tombstones[requestID] = nil }
+                if let requestID {
+                    requestIDs[requestID] = task.id
+                    if !tombstones.isEmpty { tombstones[requestID] = nil }
+                }
             }
         case .taskDeleted(let id):
             guard let e = entries.removeValue(forKey: id) else { return }

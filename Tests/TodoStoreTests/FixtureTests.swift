@@ -130,11 +130,29 @@ struct RecordCodecTests {
     func timestamps() {
         var rng = SeededRandom(state: 3)
         for _ in 0..<5000 {
-            let ms = Int64.random(in: 0...4_102_444_800_000, using: &rng)
+            let ms = Int64.random(in: -62_135_596_800_000...4_102_444_800_000, using: &rng)
             let t = Timestamp(millisecondsSinceEpoch: ms)
             #expect(parseTimestamp(t.rfc3339) == t)
             let line = RecordCodec.encode(.thread(StoredThread(id: "t", createdAt: t, payload: "")))
             #expect(String(decoding: line, as: UTF8.self).contains("\"created_at\":\"\(t.rfc3339)\""), "writer formats like rfc3339")
+        }
+        // Edges of the writer's fast path: the epoch, a millisecond before it, and years it leaves to `rfc3339`.
+        for ms: Int64 in [0, -1, 253_402_300_799_999, 253_402_300_800_000, -62_167_219_200_001] {
+            let t = Timestamp(millisecondsSinceEpoch: ms)
+            let line = RecordCodec.encode(.thread(StoredThread(id: "t", createdAt: t, payload: "")))
+            #expect(String(decoding: line, as: UTF8.self).contains("\"created_at\":\"\(t.rfc3339)\""), "\(ms)")
+        }
+        for seq in [0, 7, 9, 10, 99, 100, 12_345, Int.max, -1, Int.min] {
+            #expect(RecordCodec.encode(.undone(seq: seq)) == Array("{\"op\":\"undone\",\"seq\":\(seq)}\n".utf8), "\(seq)")
+        }
+        // Short strings without escapes take the writer's one-copy path; the rest go through JSONStringLiteral.
+        let tail = String(repeating: "x", count: 184)
+        for text in ["", "a", "plain words", "quote\"", "back\\slash", "tab\t", "nul\u{0}", "\u{1F}", "é ü 😀", "12345678\"",
+                     tail + "1234567", tail + "12345678", tail + "123456789", tail + "1234567\"", String(repeating: "long ", count: 100)] {
+            var literal: [UInt8] = []
+            JSONStringLiteral.append(text, to: &literal)
+            let line = RecordCodec.encode(.thread(StoredThread(id: "t", createdAt: Timestamp(millisecondsSinceEpoch: 0), payload: text)))
+            #expect(line == Array("{\"op\":\"thread\",\"id\":\"t\",\"created_at\":\"1970-01-01T00:00:00.000Z\",\"payload\":".utf8) + literal + Array("}\n".utf8), "\(text)")
         }
         let base = Timestamp(rfc3339: "2026-01-01T00:00:00Z")!.millisecondsSinceEpoch
         #expect(parseTimestamp("2026-01-01T00:00:00.12345Z")?.millisecondsSinceEpoch == base + 123, "more than 3 fraction digits")
