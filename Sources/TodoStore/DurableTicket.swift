@@ -8,6 +8,9 @@ import Synchronization
 /// ticket, so the I/O thread resumes it straight onto the caller's executor: an acknowledgement no longer
 /// queues a job on the actor (which would serialise every acknowledged writer behind the next batch's
 /// appends). Whichever side comes second — the completion or the wait — resumes the waiter.
+///
+/// Before it waits, the caller encodes its own records (see `QueuedRecords`): off the actor, that work runs
+/// while the actor stages the next appends.
 final class DurableTicket: Sendable {
     private enum State {
         case pending
@@ -16,8 +19,10 @@ final class DurableTicket: Sendable {
     }
 
     private let state = Mutex(State.pending)
+    /// The append's records, when the ticket's waiter should encode them.
+    private let records: QueuedRecords?
 
-    init() {}
+    init(records: QueuedRecords? = nil) { self.records = records }
 
     /// Marks the append durable.
     func resume() { complete(nil) }
@@ -27,6 +32,7 @@ final class DurableTicket: Sendable {
 
     /// Returns once the append is durable; throws its write's error. Runs on the caller's isolation (no hop).
     func wait(isolation: isolated (any Actor)? = #isolation) async throws {
+        records?.encode()
         try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Void, any Error>) in
             let outcome = state.withLock { s -> (any Error)?? in
                 switch s {
@@ -59,5 +65,43 @@ final class DurableTicket: Sendable {
         }
         guard let waiter else { return }
         if let error { waiter.resume(throwing: error) } else { waiter.resume() }
+    }
+}
+
+// MARK: - QueuedRecords
+
+/// The records of one queued append, encoded exactly once by whoever needs the bytes first: the caller
+/// before it waits on its ticket, or the I/O thread building its batch (which waits for an encoding in
+/// progress). Queued in log order while still records, so the actor no longer encodes them.
+final class QueuedRecords: Sendable {
+    private enum State {
+        case records([StoreRecord])
+        case encoded([UInt8])
+    }
+
+    private let state: Mutex<State>
+    /// Whether the append carries no records (a barrier: "wait until what is queued is durable").
+    let isEmpty: Bool
+
+    init(_ records: [StoreRecord]) {
+        isEmpty = records.isEmpty
+        state = Mutex(records.isEmpty ? .encoded([]) : .records(records))
+    }
+
+    /// Encodes the records unless that is done already.
+    func encode() { _ = bytes }
+
+    /// The records' lines, encoded now if nobody has yet.
+    var bytes: [UInt8] {
+        state.withLock { s in
+            switch s {
+            case .encoded(let bytes):
+                return bytes
+            case .records(let records):
+                let bytes = RecordCodec.encode(records)
+                s = .encoded(bytes)
+                return bytes
+            }
+        }
     }
 }

@@ -4,12 +4,15 @@ import TodoCore
 
 // MARK: - PendingWrite
 
-/// One queued append: its bytes (empty for a pure "wait until durable" barrier), who to resume and which
+/// One queued append: its records (none for a pure "wait until durable" barrier), who to resume and which
 /// changes to publish once it is durable.
 struct PendingWrite: Sendable {
-    var bytes: [UInt8]
+    var records: QueuedRecords
     var waiter: DurableTicket?
     var changes: [TaskChange]
+
+    /// Whether it writes anything (a barrier does not).
+    var isAppend: Bool { !records.isEmpty }
 }
 
 // MARK: - UserState

@@ -56,7 +56,7 @@ final class LogWriter: Sendable {
 
     // MARK: Appending
 
-    /// Queues an append (or, with empty bytes, a barrier) and starts the loop when it is idle.
+    /// Queues an append (or, with no records, a barrier) and starts the loop when it is idle.
     func enqueue(_ entry: PendingWrite) {
         if let error = context.fail.error {
             entry.waiter?.resume(throwing: error)
@@ -89,14 +89,14 @@ final class LogWriter: Sendable {
             let next = state.withLock { s -> (batch: [PendingWrite], header: Bool, handle: StorageFile?, exists: Bool)? in
                 if failure == nil, !s.paused, !s.pending.isEmpty {
                     var batch: [PendingWrite]
-                    if !context.groupCommit, let first = s.pending.firstIndex(where: { !$0.bytes.isEmpty }), first + 1 < s.pending.count {
+                    if !context.groupCommit, let first = s.pending.firstIndex(where: \.isAppend), first + 1 < s.pending.count {
                         batch = Array(s.pending[0...first])
                         s.pending.removeFirst(first + 1)
                     } else {
                         batch = []
                         swap(&batch, &s.pending)
                     }
-                    let header = s.needsHeader && batch.contains { !$0.bytes.isEmpty }
+                    let header = s.needsHeader && batch.contains(where: \.isAppend)
                     return (batch, header, s.handle, s.existsOnDisk)
                 }
                 if failure != nil {
@@ -113,11 +113,13 @@ final class LogWriter: Sendable {
                 idle.forEach { $0.resume() }
                 return
             }
-            // The batch's bytes are joined outside the lock (appenders are not held up meanwhile).
+            // The batch's bytes are joined outside the lock (appenders are not held up meanwhile); records
+            // their writers have not encoded yet are encoded here.
+            let parts = next.batch.map(\.records.bytes)
             var bytes: [UInt8] = []
-            bytes.reserveCapacity(next.batch.reduce(next.header ? 64 : 0) { $0 + $1.bytes.count })
+            bytes.reserveCapacity(parts.reduce(next.header ? 64 : 0) { $0 + $1.count })
             if next.header { bytes = RecordCodec.encode(.header(kind: kind.rawValue, version: storeFormatVersion)) }
-            for entry in next.batch { bytes += entry.bytes }
+            for part in parts { bytes += part }
             do {
                 let started = ContinuousClock.now
                 var syncNanoseconds: Int64 = 0
@@ -139,7 +141,7 @@ final class LogWriter: Sendable {
                 // The one point per batch where it is durable: records, bytes and the fdatasync time.
                 if !bytes.isEmpty {
                     context.metrics.batchDurable(
-                        records: next.batch.count { !$0.bytes.isEmpty }, bytes: bytes.count, syncNanoseconds: syncNanoseconds)
+                        records: next.batch.count(where: \.isAppend), bytes: bytes.count, syncNanoseconds: syncNanoseconds)
                 }
                 gather(after: next.batch.count, lastSync: lastSync)
             } catch {
@@ -175,7 +177,7 @@ final class LogWriter: Sendable {
 
     /// Resumes durable writers, counts them and publishes their changes.
     func acknowledge(_ batch: [PendingWrite], synced: Bool) {
-        let appends = batch.count { !$0.bytes.isEmpty }
+        let appends = batch.count(where: \.isAppend)
         if synced { context.counters.add(appends: appends) }
         batch.forEach { $0.waiter?.resume() }
         if context.hub.hasSubscribers { context.hub.publish(batch.flatMap(\.changes)) }

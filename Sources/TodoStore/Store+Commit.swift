@@ -20,11 +20,12 @@ extension Store {
             // (every task record is idempotent).
             try await rewrite(state.user, .tasks)
         }
-        let bytes = RecordCodec.encode(records)
         let writer = state.writer(kind)
         considerAutoCompaction(state, kind)
-        let ticket = DurableTicket()
-        writer.enqueue(PendingWrite(bytes: bytes, waiter: ticket, changes: changes))
+        // Queued in log order as records; the ticket's waiter (or the I/O thread) encodes them off the actor.
+        let queued = QueuedRecords(records)
+        let ticket = DurableTicket(records: queued)
+        writer.enqueue(PendingWrite(records: queued, waiter: ticket, changes: changes))
         return ticket
     }
 
@@ -90,7 +91,7 @@ extension Store {
             if let failure = fail.error { throw failure }
             context.metrics.compacted(file: kind == .tasks ? "tasks" : "threads")
             logger.debug("compacted", metadata: ["todo.path": "\(path)", "todo.lines_before": "\(linesBefore)", "todo.lines_after": "\(records.count)"])
-            writer.acknowledge(covered, synced: covered.contains { !$0.bytes.isEmpty })
+            writer.acknowledge(covered, synced: covered.contains(where: \.isAppend))
         } catch {
             let stopped = fail.stop(error)
             covered.forEach { $0.waiter?.resume(throwing: stopped) }

@@ -58,7 +58,13 @@ extension Store {
     /// validated and applied to memory before the write, so the log order is the memory order.
     /// - Throws: `TodoError.validation` for a bad id or payload, `TodoError.notFound` when an item's thread
     ///   neither exists nor is `thread` (nothing is written then).
-    public func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
+    public nonisolated func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws {
+        // The append is queued on the actor; its records are encoded and its fdatasync awaited off it.
+        try await stageItems(items, thread: thread, for: user)?.wait()
+    }
+
+    /// `saveItems` up to the queued append: its ticket, or nil when there is nothing to write.
+    private func stageItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws -> DurableTicket? {
         try await usable()
         if let thread {
             try Self.checkID(thread.id, field: "thread_id")
@@ -72,14 +78,14 @@ extension Store {
         for item in items where item.threadID != thread?.id {
             guard users[user]?.threads.thread(item.threadID) != nil else { throw TodoError.notFound("thread \(item.threadID)") }
         }
-        guard thread != nil || !items.isEmpty else { return }
+        guard thread != nil || !items.isEmpty else { return nil }
         let state = state(for: user)
         var records: [StoreRecord] = []
         records.reserveCapacity(items.count + 1)
         if let thread { records.append(.thread(thread)) }
         for item in items { records.append(.item(item)) }
         for record in records { state.threads.apply(record) }
-        try await commit(state, .threads, records)
+        return try await stage(state, .threads, records)
     }
 
     /// One item. - Throws: `TodoError.notFound`.

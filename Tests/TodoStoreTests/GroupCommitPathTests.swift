@@ -58,6 +58,29 @@ struct GroupCommitPathTests {
         }
     }
 
+    @Test("queued records give the batch encoder's bytes, whether the waiter or the writer encodes them first")
+    func queuedRecords() async throws {
+        let records: [StoreRecord] = (0..<5).flatMap { n in [.task(Self.task(n), requestID: "r\(n)"), .undone(seq: n)] }
+        let expected = RecordCodec.encode(records)
+        // The waiter first: wait() encodes before it suspends.
+        let byWaiter = QueuedRecords(records)
+        let ticket = DurableTicket(records: byWaiter)
+        ticket.resume()
+        try await ticket.wait()
+        #expect(byWaiter.bytes == expected)
+        // The writer first, with no waiter at all.
+        #expect(QueuedRecords(records).bytes == expected)
+        // Both at once, from many threads: every reader sees the same bytes.
+        let shared = QueuedRecords(records)
+        let seen = await withTaskGroup(of: [UInt8].self) { group in
+            for i in 0..<16 { group.addTask { if i % 2 == 0 { shared.encode() }; return shared.bytes } }
+            return await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        #expect(seen.count == 16 && seen.allSatisfy { $0 == expected })
+        // No records: a barrier, which writes nothing.
+        #expect(QueuedRecords([]).isEmpty && QueuedRecords([]).bytes.isEmpty && !QueuedRecords(records).isEmpty)
+    }
+
     @Test("the undo history keeps the newest entries, in order, across many appends and undos")
     func undoWindow() {
         var table = TaskTable()
