@@ -50,8 +50,8 @@ public struct OpenAICompatibleClient: LLMClient {
     ///   - baseURL: the base URL (a trailing `/` is ignored).
     ///   - apiKey: the bearer token; nil sends no `Authorization` header.
     ///   - requestTimeout: the deadline of one request, body included.
-    ///   - httpClient: the client (the process-wide shared one by default).
-    public init(baseURL: String, apiKey: String?, requestTimeout: Duration = .seconds(60), httpClient: HTTPClient = .shared) {
+    ///   - httpClient: the client (`HTTPClient.modelCalls`, process-wide, by default).
+    public init(baseURL: String, apiKey: String?, requestTimeout: Duration = .seconds(60), httpClient: HTTPClient = .modelCalls) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -129,4 +129,25 @@ public struct OpenAICompatibleClient: LLMClient {
         if !calls.isEmpty { await sink(.toolCalls(calls)) }
         await sink(.finished(reason: accumulator.finishReason))
     }
+}
+
+// MARK: - The model calls' HTTP client
+
+extension HTTPClient {
+    /// The process-wide client for model calls: AsyncHTTPClient's shared settings, less two that cost a token
+    /// stream and buy it nothing.
+    /// - No idle-read timeout: it re-arms a timer on every read of the stream (a scheduled task allocated and
+    ///   another cancelled per chunk). A stalled model is still cut off by the request's deadline, which covers
+    ///   the body, and by the turn timeout.
+    /// - No response decompression: a token stream is not worth buffering through gzip, and without it the
+    ///   request does not offer one.
+    public static let modelCalls: HTTPClient = {
+        // No TLS configuration: AsyncHTTPClient's default client one, which verifies certificates.
+        var configuration = Configuration(
+            redirectConfiguration: .follow(max: 20, allowCycles: false),
+            timeout: Configuration.Timeout(connect: .seconds(90), read: nil),
+            decompression: .disabled)
+        configuration.connectionPool.idleTimeout = .seconds(600)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 }
