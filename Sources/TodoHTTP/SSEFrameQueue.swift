@@ -5,13 +5,16 @@ import Synchronization
 /// The frames of one SSE response, from the turn that produces them to the one task that writes them.
 ///
 /// `append` never blocks. `next()` hands the writer everything appended since its last call as one buffer,
-/// so a burst of events (the writer was still busy with the previous write) goes out in one write instead of
-/// one write, one event-loop hop and one syscall per event; a lone event goes out at once, as before.
+/// so a burst of events (the writer was still busy with the previous write, or had not yet woken up for the
+/// first of them) goes out in one write instead of one write, one event-loop hop and one syscall per event; a
+/// lone event goes out at once, as before. A woken writer takes what is queued when it runs, not the frame
+/// that woke it: a turn emits several events back to back (`thread.created`, the user message, the stream
+/// options), and they go out together.
 final class SSEFrameQueue: Sendable {
     private struct State {
         var pending: [UInt8] = []
         var finished = false
-        var waiter: CheckedContinuation<[UInt8]?, Never>?
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let state = Mutex(State())
@@ -21,16 +24,13 @@ final class SSEFrameQueue: Sendable {
     /// Queues one encoded frame (ignored after `finish()`).
     /// - Parameter frame: the frame's bytes.
     func append(_ frame: [UInt8]) {
-        let waiter: CheckedContinuation<[UInt8]?, Never>? = state.withLock { s in
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { s in
             guard !s.finished else { return nil }
-            if let waiter = s.waiter {
-                s.waiter = nil
-                return waiter
-            }
             if s.pending.isEmpty { s.pending = frame } else { s.pending.append(contentsOf: frame) }
-            return nil
+            defer { s.waiter = nil }
+            return s.waiter
         }
-        waiter?.resume(returning: frame)
+        waiter?.resume()
     }
 
     /// No more frames: `next()` returns what is still queued, then nil.
@@ -40,27 +40,38 @@ final class SSEFrameQueue: Sendable {
             defer { s.waiter = nil }
             return s.waiter
         }
-        waiter?.resume(returning: nil)
+        waiter?.resume()
     }
 
     /// Everything queued since the last call (waiting for the next frame when nothing is), or nil once the
     /// queue is finished and drained. Cancelling the waiting task finishes the queue.
     func next() async -> [UInt8]? {
         await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<[UInt8]?, Never>) in
-                let ready: [UInt8]?? = state.withLock { s in
-                    if !s.pending.isEmpty {
-                        defer { s.pending = [] }
-                        return .some(s.pending)
+            while true {
+                if let ready = take() { return ready }
+                // Nothing queued: park until an append or `finish()`, then take what is queued by then.
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let parked = state.withLock { s -> Bool in
+                        guard s.pending.isEmpty, !s.finished, !Task.isCancelled else { return false }
+                        s.waiter = continuation
+                        return true
                     }
-                    if s.finished || Task.isCancelled { return .some(nil) }
-                    s.waiter = continuation
-                    return nil
+                    if !parked { continuation.resume() }
                 }
-                if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
             finish()
+        }
+    }
+
+    /// What `next()` returns now, if anything: the queued bytes, or nil (in an optional) once finished.
+    private func take() -> [UInt8]?? {
+        state.withLock { s in
+            if !s.pending.isEmpty {
+                defer { s.pending = [] }
+                return .some(s.pending)
+            }
+            return s.finished || Task.isCancelled ? .some(nil) : nil
         }
     }
 }
