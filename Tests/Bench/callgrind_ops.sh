@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instructions per operation of a todod, counted by callgrind (repeatable to about 1% where CPU seconds on
+# Instructions per operation of a todod, counted by callgrind (repeatable to within about 3% where CPU seconds on
 # shared cores are not), and the top functions by self cost:
 #   Tests/Bench/callgrind_ops.sh BIN_DIR turn|rest|control [N]      (N operations, default 20)
 # BIN_DIR holds todod and todoctl, best the static release build (CONFIG=release Tests/Static/relink_static.sh):
