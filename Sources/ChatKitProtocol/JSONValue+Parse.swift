@@ -30,16 +30,27 @@ extension JSONValue {
 extension JSONParser {
     /// The end of the run of string bytes from `start` that need no decoding (up to a quote, a backslash, a
     /// control character or the end of the input), and whether any of them is above ASCII. Eight bytes at a
-    /// time while none of them ends the run (`JSONStringLiteral.needsEscape`, the writer's test).
+    /// time: the word's lowest flagged byte is the run's end (the tests below flag exactly the bytes
+    /// `JSONStringLiteral.needsEscape` looks for, and wrongly only bytes above a rightly flagged one).
     func plainRun(from start: Int) -> (end: Int, nonASCII: Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return (start, false) }
             let count = buffer.count
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
             var j = start
             var high: UInt64 = 0
             while j + 8 <= count {
-                let word = UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self)
-                if JSONStringLiteral.needsEscape(word) { break }
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
+                let below = (word &- ones &* 0x20) & ~word
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                let stops = (below | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                if stops != 0 {
+                    // Bytes below the first stop: 8 * (its index) bits.
+                    let index = stops.trailingZeroBitCount / 8
+                    let kept = index == 0 ? 0 : word & (UInt64.max >> (64 - 8 * index))
+                    return (j + index, (high | kept) & highs != 0)
+                }
                 high |= word
                 j += 8
             }
@@ -50,7 +61,7 @@ extension JSONParser {
                 tail |= b
                 j += 1
             }
-            return (j, high & 0x8080_8080_8080_8080 != 0 || tail >= 0x80)
+            return (j, high & highs != 0 || tail >= 0x80)
         }
     }
 
