@@ -82,7 +82,13 @@ public enum JSONValue: Sendable, Hashable {
     /// Builds an object, dropping nil values (the reference never sends `null`).
     /// - Parameter fields: ordered fields; nil values are omitted.
     public static func obj(_ fields: KeyValuePairs<String, JSONValue?>) -> JSONValue {
-        .object(fields.compactMap { k, v in v.map { (k, $0) } })
+        // Sized once (`compactMap` grows its array by doubling: several reallocations per event).
+        var members: [(String, JSONValue)] = []
+        members.reserveCapacity(fields.count)
+        for (key, value) in fields {
+            if let value { members.append((key, value)) }
+        }
+        return .object(members)
     }
 }
 
