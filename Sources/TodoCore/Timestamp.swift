@@ -29,6 +29,41 @@ public struct Timestamp: Hashable, Sendable, Comparable, Codable, CustomStringCo
 
     /// The RFC 3339 form, always UTC with milliseconds.
     public var rfc3339: String {
+        let text = String(unsafeUninitializedCapacity: 24) { writeRFC3339(to: $0.baseAddress!) ? 24 : 0 }
+        return text.isEmpty ? rfc3339OutsideFourDigitYears : text
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ`, 24 bytes written at `p`, for the years 0 to 9999 (days from civil dates by
+    /// Howard Hinnant's algorithm); false, with nothing written, for other years.
+    /// - Parameter p: room for 24 bytes.
+    public func writeRFC3339(to p: UnsafeMutablePointer<UInt8>) -> Bool {
+        let ms = millisecondsSinceEpoch
+        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+        let msOfDay = Int(ms - days * 86_400_000)
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let doe = days - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
+        guard (0...9999).contains(year) else { return false }
+        @inline(__always) func two(_ v: Int, at i: Int) {
+            p[i] = UInt8(truncatingIfNeeded: 0x30 + v / 10)
+            p[i + 1] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+        }
+        let seconds = msOfDay / 1000, milliseconds = msOfDay % 1000
+        two(year / 100, at: 0); two(year % 100, at: 2); p[4] = 0x2D; two(month, at: 5); p[7] = 0x2D; two(day, at: 8)
+        p[10] = 0x54; two(seconds / 3600, at: 11); p[13] = 0x3A; two(seconds / 60 % 60, at: 14); p[16] = 0x3A
+        two(seconds % 60, at: 17); p[19] = 0x2E; p[20] = UInt8(truncatingIfNeeded: 0x30 + milliseconds / 100)
+        two(milliseconds % 100, at: 21); p[23] = 0x5A
+        return true
+    }
+
+    /// The RFC 3339 form of a year before 0 or after 9999 (signed, and as many digits as it takes).
+    private var rfc3339OutsideFourDigitYears: String {
         var secs = time_t(millisecondsSinceEpoch.floorDiv(1000))
         let ms = Int(millisecondsSinceEpoch - Int64(secs) * 1000)
         var tm = tm()

@@ -121,7 +121,10 @@ struct LineWriter {
 
     /// `"name":`, after a comma unless it is the line's first key, in one append.
     private mutating func appendKey(_ name: StaticString) {
-        let comma = takeComma()
+        appendKey(name, comma: takeComma())
+    }
+
+    private mutating func appendKey(_ name: StaticString, comma: Int) {
         appendScratch(name.utf8CodeUnitCount + 4) { p in Self.writeKey(name, comma: comma, to: p) }
     }
 
@@ -171,42 +174,21 @@ struct LineWriter {
         out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Writes the key and the time formatted like `Timestamp.rfc3339` (`"YYYY-MM-DDTHH:MM:SS.mmmZ"`, quoted)
-    /// straight into the buffer.
+    /// Writes the key and the time as `Timestamp.rfc3339` does, quoted, straight into the buffer.
     private mutating func appendRFC3339(_ t: Timestamp, key: StaticString) {
-        let ms = t.millisecondsSinceEpoch
-        var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-        let msOfDay = Int(ms - days * 86_400_000)
-        days += 719_468
-        let era = (days >= 0 ? days : days - 146_096) / 146_097
-        let doe = days - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = Int(doy - (153 * mp + 2) / 5 + 1)
-        let month = Int(mp < 10 ? mp + 3 : mp - 9)
-        let year = Int(yoe + era * 400 + (month <= 2 ? 1 : 0))
-        guard (0...9999).contains(year) else {
-            appendKey(key)
-            appendString(t.rfc3339)
-            return
-        }
         let comma = takeComma()
+        var done = false
         appendScratch(key.utf8CodeUnitCount + 30) { q in
             let k = Self.writeKey(key, comma: comma, to: q)
-            let p = q + k
-            @inline(__always) func two(_ v: Int, at i: Int) {
-                p[i] = UInt8(truncatingIfNeeded: 0x30 + v / 10)
-                p[i + 1] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
-            }
-            let seconds = msOfDay / 1000, milliseconds = msOfDay % 1000
-            p[0] = 0x22
-            two(year / 100, at: 1); two(year % 100, at: 3); p[5] = 0x2D; two(month, at: 6); p[8] = 0x2D; two(day, at: 9)
-            p[11] = 0x54; two(seconds / 3600, at: 12); p[14] = 0x3A; two(seconds / 60 % 60, at: 15); p[17] = 0x3A
-            two(seconds % 60, at: 18); p[20] = 0x2E; p[21] = UInt8(truncatingIfNeeded: 0x30 + milliseconds / 100)
-            two(milliseconds % 100, at: 22); p[24] = 0x5A
-            p[25] = 0x22
+            q[k] = 0x22
+            guard t.writeRFC3339(to: q + k + 1) else { return 0 }
+            q[k + 25] = 0x22
+            done = true
             return k + 26
+        }
+        if !done {
+            appendKey(key, comma: comma)
+            appendString(t.rfc3339)
         }
     }
 
