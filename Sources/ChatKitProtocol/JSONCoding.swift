@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import TodoCore
 
 // MARK: - Serialization
@@ -80,9 +85,10 @@ struct JSONParser {
     }
 
     mutating func literal(_ word: StaticString) throws {
-        let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard i + w.count <= bytes.count, bytes[i..<(i + w.count)].elementsEqual(w) else { throw fail("invalid literal") }
-        i += w.count
+        let count = word.utf8CodeUnitCount
+        let matches = i + count <= bytes.count && bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + i, word.utf8Start, count) == 0 }
+        guard matches else { throw fail("invalid literal") }
+        i += count
     }
 
     mutating func object() throws -> JSONValue {
