@@ -30,8 +30,9 @@ extension JSONValue {
 extension JSONParser {
     /// The end of the run of string bytes from `start` that need no decoding (up to a quote, a backslash, a
     /// control character or the end of the input), and whether any of them is above ASCII. Eight bytes at a
-    /// time: the word's lowest flagged byte is the run's end (the tests below flag exactly the bytes
-    /// `JSONStringLiteral.needsEscape` looks for, and wrongly only bytes above a rightly flagged one).
+    /// time: the word's lowest flagged byte is the run's end (the bit tests flag the bytes
+    /// `JSONStringLiteral.needsEscape` looks for; a borrow can wrongly flag only a byte above a rightly
+    /// flagged one, so the lowest flag is always right).
     func plainRun(from start: Int) -> (end: Int, nonASCII: Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return (start, false) }

@@ -170,10 +170,6 @@ struct LineWriter {
         }
     }
 
-    private mutating func appendStatic(_ text: StaticString) {
-        out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
     /// Writes the key and the time as `Timestamp.rfc3339` does, quoted, straight into the buffer.
     private mutating func appendRFC3339(_ t: Timestamp, key: StaticString) {
         let comma = takeComma()
