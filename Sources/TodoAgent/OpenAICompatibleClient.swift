@@ -42,14 +42,15 @@ public struct OpenAICompatibleClient: LLMClient {
     public let baseURL: String
     /// The bearer token, if any.
     public let apiKey: String?
-    /// The longest a single request may take before AsyncHTTPClient gives up.
+    /// The longest AsyncHTTPClient waits for a response head before it gives up.
     public let requestTimeout: Duration
     private let httpClient: HTTPClient
 
     /// - Parameters:
     ///   - baseURL: the base URL (a trailing `/` is ignored).
     ///   - apiKey: the bearer token; nil sends no `Authorization` header.
-    ///   - requestTimeout: the deadline of one request, body included.
+    ///   - requestTimeout: how long AsyncHTTPClient waits for the response head (its deadline ends there: the
+    ///     body is bounded by the caller's own timeout, which cancels the call, as the agent's turn limit does).
     ///   - httpClient: the client (`HTTPClient.modelCalls`, process-wide, by default).
     public init(baseURL: String, apiKey: String?, requestTimeout: Duration = .seconds(60), httpClient: HTTPClient = .modelCalls) {
         var base = baseURL
@@ -137,8 +138,8 @@ extension HTTPClient {
     /// The process-wide client for model calls: AsyncHTTPClient's shared settings, less two that cost a token
     /// stream and buy it nothing.
     /// - No idle-read timeout: it re-arms a timer on every read of the stream (a scheduled task allocated and
-    ///   another cancelled per chunk). A stalled model is still cut off by the request's deadline, which covers
-    ///   the body, and by the turn timeout.
+    ///   another cancelled per chunk). A model that stalls mid-stream is still cut off: every model call runs
+    ///   under a time limit that cancels it (the agent's turn limit, the title's own).
     /// - No response decompression: a token stream is not worth buffering through gzip, and without it the
     ///   request does not offer one.
     public static let modelCalls: HTTPClient = {
