@@ -30,22 +30,17 @@ extension JSONValue {
 extension JSONParser {
     /// The end of the run of string bytes from `start` that need no decoding (up to a quote, a backslash, a
     /// control character or the end of the input), and whether any of them is above ASCII. Eight bytes at a
-    /// time: the word's lowest flagged byte is the run's end (the bit tests flag the bytes
-    /// `JSONStringLiteral.needsEscape` looks for; a borrow can wrongly flag only a byte above a rightly
-    /// flagged one, so the lowest flag is always right).
+    /// time: the lowest byte `JSONStringLiteral.escapeMask` flags in a word is the run's end.
     func plainRun(from start: Int) -> (end: Int, nonASCII: Bool) {
         bytes.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return (start, false) }
             let count = buffer.count
-            let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             var j = start
             var high: UInt64 = 0
             while j + 8 <= count {
                 let word = UInt64(littleEndian: UnsafeRawPointer(base + j).loadUnaligned(as: UInt64.self))
-                let below = (word &- ones &* 0x20) & ~word
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                let stops = (below | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                let stops = JSONStringLiteral.escapeMask(word)
                 if stops != 0 {
                     // Bytes below the first stop: 8 * (its index) bits.
                     let index = stops.trailingZeroBitCount / 8

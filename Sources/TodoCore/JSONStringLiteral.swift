@@ -52,11 +52,33 @@ public enum JSONStringLiteral {
     /// Whether any of the eight bytes in `word` is below 0x20, a quote or a backslash (bytes of 0x80 and
     /// above never match: they are parts of UTF-8 sequences, written as they are).
     @inlinable @inline(__always)
-    public static func needsEscape(_ word: UInt64) -> Bool {
+    public static func needsEscape(_ word: UInt64) -> Bool { escapeMask(word) != 0 }
+
+    /// The high bit of each byte of `word` (little-endian: byte 0 in the low bits) that is below 0x20, a quote
+    /// or a backslash. A borrow can wrongly flag only a byte above a rightly flagged one, so the lowest flag is
+    /// always right: `trailingZeroBitCount / 8` is the first such byte.
+    @inlinable @inline(__always)
+    public static func escapeMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
-        let below20 = (word &- ones &* 0x20) & ~word & highs != 0
-        return below20 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+        let below = (word &- ones &* 0x20) & ~word
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+        return (below | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+    }
+
+    /// Whether any byte of `bytes` needs an escape.
+    public static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var i = 0
+        while i + 8 <= bytes.count {
+            if needsEscape(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))) { return true }
+            i += 8
+        }
+        while i < bytes.count {
+            let b = base[i]
+            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -15,7 +15,7 @@ struct LineWriter {
         // A short value without escapes is written with its key in one append; the rest goes through
         // `JSONStringLiteral`.
         let written = value.withUTF8 { utf8 -> Bool in
-            guard utf8.count <= 192, !Self.needsEscape(utf8) else { return false }
+            guard utf8.count <= 192, !JSONStringLiteral.needsEscape(utf8) else { return false }
             let comma = takeComma()
             appendScratch(key.utf8CodeUnitCount + 6 + utf8.count) { p in
                 var n = Self.writeKey(key, comma: comma, to: p)
@@ -143,22 +143,6 @@ struct LineWriter {
     private mutating func takeComma() -> Int {
         defer { first = false }
         return first ? 0 : 1
-    }
-
-    /// Whether any byte of `utf8` needs an escape in a JSON string (see `JSONStringLiteral`).
-    private static func needsEscape(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = utf8.baseAddress else { return false }
-        var i = 0
-        while i + 8 <= utf8.count {
-            if JSONStringLiteral.needsEscape(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return true }
-            i += 8
-        }
-        while i < utf8.count {
-            let b = base[i]
-            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return true }
-            i += 1
-        }
-        return false
     }
 
     /// Appends what `body` writes into a stack buffer of `capacity` bytes (it returns how many it wrote):
