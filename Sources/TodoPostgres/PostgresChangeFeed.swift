@@ -30,6 +30,11 @@ final class ChangeFeedState: Sendable {
     /// The newest sequence number delivered.
     var last: Int64 { state.withLock { $0.last } }
 
+    /// Whether `seq` was delivered already (or lies below the floor), without marking it.
+    func delivered(_ seq: Int64) -> Bool {
+        state.withLock { s in seq <= s.floor || s.recent.contains(seq) }
+    }
+
     /// Marks `seq` delivered; false when it already was (or lies below the floor).
     func claim(_ seq: Int64) -> Bool {
         state.withLock { s in
@@ -121,9 +126,11 @@ extension PostgresStore {
     /// How long the change log keeps entries (the trim in `catchUp`).
     static let logRetention: Duration = .seconds(3600)
 
-    /// Reads one change-log row and publishes it.
+    /// Reads one change-log row and publishes it. The sequence number is marked delivered only once the row was
+    /// read: when the read fails, the listener reconnects and its catch-up, which starts below every number not yet
+    /// delivered, brings the change instead of skipping it.
     func deliver(seq: Int64) async throws {
-        guard feed.claim(seq) else { return }
+        guard !feed.delivered(seq) else { return }
         let logger = self.logger
         let change = try await transaction(nil) { connection in
             let rows = try await connection.query(
@@ -133,7 +140,7 @@ extension PostgresStore {
             }
             return nil
         }
-        if let change { hub.publish([change]) }
+        if feed.claim(seq), let change { hub.publish([change]) }
     }
 
     static func change(user: String, kind: String, task: String) throws -> TaskChange? {

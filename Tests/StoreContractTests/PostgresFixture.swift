@@ -34,6 +34,13 @@ enum PostgresFixture {
         }
     }
 
+    /// Runs each statement of `sql` in turn, as todod's role.
+    static func execute(_ c: PostgresStoreConfiguration, _ sql: [String]) async throws {
+        try await withConnection(c) { connection in
+            for statement in sql { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+        }
+    }
+
     /// The first column of every row of `sql`.
     static func query<T: PostgresDecodable & Sendable>(_ c: PostgresStoreConfiguration, _ sql: String, _ type: T.Type) async throws -> [T] {
         try await withConnection(c) { connection in
