@@ -73,14 +73,13 @@ public struct AgentResponder: Responder {
         let started = ContinuousClock.now
         let reply = ReplyText()
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { reply.set(try await loop(input, out)) }
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(Int64(limit * 1000)))
-                    throw TodoAgentError.timeout(seconds: limit)
-                }
-                try await group.next()
-                group.cancelAll()
+            let outcome = await Deadlines.shared.run(limit: .milliseconds(Int64(limit * 1000))) { () async -> Result<String, any Error> in
+                do { return .success(try await loop(input, out)) } catch { return .failure(error) }
+            }
+            switch outcome.value {
+            case .success(let text): reply.set(text)
+            case .failure where outcome.expired: throw TodoAgentError.timeout(seconds: limit)
+            case .failure(let error): throw error
             }
         } catch let error as TodoAgentError {
             failure = Self.userFacing(error, configuration: configuration)
@@ -215,26 +214,18 @@ public struct AgentResponder: Responder {
         guard seconds > 0.05 else { return nil }
         let request = AgentTitles.request(model: configuration.model, message: input.message, reply: reply)
         let client = self.client
-        let answer = await withTaskGroup(of: String??.self) { group in
-            group.addTask {
-                var text = ""
-                do {
-                    try await client.stream(request) { event in
-                        if case .textDelta(let delta) = event { text += delta }
-                    }
-                } catch {
-                    return .some(nil)
+        let streamed = await Deadlines.shared.run(limit: .milliseconds(Int64(seconds * 1000))) { () async -> String? in
+            var text = ""
+            do {
+                try await client.stream(request) { event in
+                    if case .textDelta(let delta) = event { text += delta }
                 }
-                return .some(text)
-            }
-            group.addTask {
-                try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+            } catch {
                 return nil
             }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? nil
+            return text
         }
+        let answer = streamed.expired ? nil : streamed.value
         guard let answer, let title = AgentTitles.clean(answer) else {
             logger.info("the model wrote no title; keeping the first words", metadata: ["todo.thread.id": .string(input.threadID)])
             return nil

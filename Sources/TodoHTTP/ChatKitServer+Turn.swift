@@ -12,27 +12,11 @@ extension ChatKitServer {
     @discardableResult
     func runTurn(_ input: ResponderInput, thread: StoredThread, emit: @escaping @Sendable (JSONValue) -> Void) async -> TurnTranslator {
         let timedOut = TimeoutFlag()
-        let timeout = turnTimeoutSeconds
-        return await withTaskGroup(of: TurnTranslator?.self) { group in
-            group.addTask {
-                await self.consume(input, thread: thread, emit: emit, timedOut: timedOut)
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(timeout))
-                if !Task.isCancelled { timedOut.value.store(true, ordering: .sequentiallyConsistent) }
-                return nil
-            }
-            var result: TurnTranslator?
-            while let next = await group.next() {
-                if let translator = next {
-                    result = translator
-                    group.cancelAll()
-                } else if timedOut.value.load(ordering: .sequentiallyConsistent) {
-                    group.cancelAll()
-                }
-            }
-            return result ?? TurnTranslator(threadID: input.threadID, newID: Self.newID)
-        }
+        return await Deadlines.shared.run(limit: .seconds(turnTimeoutSeconds), onExpiry: {
+            timedOut.value.store(true, ordering: .sequentiallyConsistent)
+        }) {
+            await self.consume(input, thread: thread, emit: emit, timedOut: timedOut)
+        }.value
     }
 
     private func consume(_ input: ResponderInput, thread: StoredThread, emit: @escaping @Sendable (JSONValue) -> Void, timedOut: TimeoutFlag) async -> TurnTranslator {

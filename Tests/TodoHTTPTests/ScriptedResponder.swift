@@ -3,24 +3,30 @@ import ChatKitProtocol
 
 // MARK: - ScriptedResponder
 
-/// A responder that replays a fixed list of events (optionally slowly, optionally ending with a thrown error),
-/// and records the inputs it was called with.
+/// A responder that replays a fixed list of events (optionally slowly, optionally ending with a thrown error or
+/// waiting until it is cancelled), and records the inputs it was called with.
 struct ScriptedResponder: Responder {
     struct Failure: Error {}
     let events: [ResponderEvent]
     var delayMilliseconds = 0
     var throwsAtEnd = false
+    /// After the events, wait (up to an hour) until cancelled instead of finishing.
+    var hangsAtEnd = false
     let inputs = InputLog()
 
     func respond(to input: ResponderInput) -> AsyncThrowingStream<ResponderEvent, any Error> {
         inputs.append(input)
         let (stream, continuation) = AsyncThrowingStream<ResponderEvent, any Error>.makeStream()
-        let events = self.events, delay = delayMilliseconds, fail = throwsAtEnd
+        let events = self.events, delay = delayMilliseconds, fail = throwsAtEnd, hang = hangsAtEnd
         let task = Task {
             for event in events {
                 if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
                 if Task.isCancelled { inputs.markCancelled(); continuation.finish(); return }
                 continuation.yield(event)
+            }
+            if hang {
+                try? await Task.sleep(for: .seconds(3600))
+                if Task.isCancelled { inputs.markCancelled() }
             }
             if fail { continuation.finish(throwing: Failure()) } else { continuation.finish() }
         }

@@ -85,6 +85,26 @@ struct TurnTests {
         }
     }
 
+    @Test("A turn past its time limit is cut: what streamed is kept, the stream ends with a retryable error, the responder is cancelled")
+    func turnTimeout() async throws {
+        // One delta at once, then nothing until cancelled; the limit (2 s) leaves the delta ample time to stream.
+        let responder = ScriptedResponder(events: [.textDelta("Partial")], hangsAtEnd: true)
+        let configuration = HTTPConfiguration(allowedHosts: ["localhost"], chatRateLimitPerMinute: 0, turnTimeoutSeconds: 2)
+        let h = try await HTTPTestHarness.make(responder: responder, configuration: configuration)
+        let token = try await h.token()
+        try await h.test { client in
+            let r = try await client.chatkit(ChatKitGoldenTests.create, token: token)
+            #expect(r.status == .ok)
+            #expect(r.events.last == .obj(["type": "error", "code": "custom", "message": "The assistant took too long to answer.", "allow_retry": true]))
+            let deltas = r.events.compactMap { $0["update"]?["delta"]?.stringValue }
+            #expect(deltas == ["Partial"], "only what came within the limit: \(deltas)")
+            let thread = try #require(r.events.first?["thread"]?["id"]?.stringValue)
+            let items = try await client.chatkit(#"{"type":"items.list","params":{"thread_id":"\#(thread)","order":"asc"}}"#, token: token)
+            #expect(items.json["data"]?.arrayValue?.count == 2, "the question and the partial answer are kept")
+        }
+        #expect(responder.inputs.wasCancelled, "the responder was cancelled at the limit")
+    }
+
     @Test("Legacy /api/chat answers synchronously and shares the ChatKit thread")
     func legacyChat() async throws {
         let h = try await HTTPTestHarness.make()
