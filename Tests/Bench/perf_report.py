@@ -124,9 +124,11 @@ def writes_per_turn(work: str, name: str, rounds: int) -> dict | None:
             continue
         for key, names in WRITE_METRICS.items():
             for m in names:
+                # A counter todod has not touched yet is absent from /metrics, as before the first turn of a
+                # run (round 1 of c16 'hello', the first load): absent before and present after counts from 0.
                 a, b = metric_sum(pre, m), metric_sum(post, m)
-                if a is not None and b is not None:
-                    totals[key] += b - a
+                if b is not None:
+                    totals[key] += b - (a or 0.0)
                     found = True
                     break
         if metric_sum(post, WRITE_METRICS["turns"][0]) is None:  # no turn counter: the load's own count
