@@ -32,11 +32,10 @@ struct ChatKitServer: Sendable {
     /// The tasks a widget action (`threads.custom_action`) changes; nil refuses such actions.
     var tasks: (any TaskRepository)? = nil
 
-    /// A fresh id: `prefix_` + 16 characters from TodoCore's one id generator (about 80 bits), with the
-    /// kernel's random bytes fetched in one call (`BatchedRandom`).
+    /// A fresh id: `prefix_` + 16 characters of TodoCore's id alphabet (about 80 bits) from the kernel's random
+    /// bytes, fetched 256 at a time for the whole process (`RandomBytes`).
     static func newID(_ prefix: String) -> String {
-        var rng = BatchedRandom()
-        return prefix + "_" + randomToken(length: 16, using: &rng)
+        prefix + "_" + RandomBytes.shared.token(length: 16)
     }
 
     /// Parses and serves one request body for `user`.
