@@ -264,8 +264,11 @@ def main() -> None:
         was = ""
         if before.get(key):
             b = before[key] if isinstance(before[key], dict) else {"ratio": before[key]}
-            was = ", ".join(x for x in (fmt(b.get("todod")) if b.get("todod") is not None else "",
-                                        (fmt(b.get("ratio"), 1) + "x") if b.get("ratio") is not None else "") if x) or "n/a"
+            if b.get("appends") is not None:  # a writes-per-turn row: appends / fdatasyncs per turn
+                was = f"{b['appends']:.2f} / {b['fdatasyncs']:.2f}"
+            else:
+                was = ", ".join(x for x in (fmt(b.get("todod")) if b.get("todod") is not None else "",
+                                            (fmt(b.get("ratio"), 1) + "x") if b.get("ratio") is not None else "") if x) or "n/a"
         print(("".join(str(c).ljust(wd) for c, wd in zip(cols, widths)) + was).rstrip())
 
     print("\n--- details ---")
