@@ -14,6 +14,9 @@ final class ChangeFeedState: Sendable {
         var last: Int64 = 0
         var recent: Set<Int64> = []
         var connected = true
+
+        /// Whether `seq` counts as delivered: below the floor, or among the recent ones.
+        func has(_ seq: Int64) -> Bool { seq <= floor || recent.contains(seq) }
     }
 
     private let state = Mutex(State())
@@ -32,13 +35,13 @@ final class ChangeFeedState: Sendable {
 
     /// Whether `seq` was delivered already (or lies below the floor), without marking it.
     func delivered(_ seq: Int64) -> Bool {
-        state.withLock { s in seq <= s.floor || s.recent.contains(seq) }
+        state.withLock { $0.has(seq) }
     }
 
     /// Marks `seq` delivered; false when it already was (or lies below the floor).
     func claim(_ seq: Int64) -> Bool {
         state.withLock { s in
-            guard seq > s.floor, !s.recent.contains(seq) else { return false }
+            guard !s.has(seq) else { return false }
             s.recent.insert(seq)
             s.last = max(s.last, seq)
             if s.recent.count > 20_000 {
