@@ -150,49 +150,15 @@ public final class PostgresStore: DataStore, SessionRepository {
 /// cancelled and abandoned at the deadline rather than awaited: while the server is down, postgres-nio's wait for a
 /// pooled connection does not end on cancellation, and a request must answer anyway. A transaction whose task was
 /// cancelled before it got its connection rolls back at its first statement (see `transaction`), so an abandoned
-/// request never commits later. With `when`, it also gives up once `giveUpAfter` has passed and `when()` holds
-/// (checked every 100 ms).
+/// request never commits later. With `when`, it also gives up once `giveUpAfter` has passed and `when()` holds.
+/// The limits are kept by the process's `Deadlines` watcher (one table entry per call, no timer of its own).
 func withDeadline<Result: Sendable>(
     _ limit: Duration, giveUpAfter early: Duration = .zero, when giveUp: (@Sendable () -> Bool)? = nil,
     _ body: @escaping @Sendable () async throws -> Result
 ) async throws -> Result {
-    let work = Task { try await body() }
-    let once = Once()
-    return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
-            Task {
-                let result = await work.result
-                if once.claim() { continuation.resume(with: result) }
-            }
-            Task {
-                let start = ContinuousClock.now
-                while ContinuousClock.now - start < limit {
-                    let elapsed = ContinuousClock.now - start
-                    if let giveUp, elapsed >= early, giveUp() { break }
-                    try? await Task.sleep(for: min(.milliseconds(100), limit - elapsed))
-                    if once.isClaimed { return }
-                }
-                guard once.claim() else { return }
-                work.cancel()
-                let (seconds, attoseconds) = limit.components
-                continuation.resume(throwing: TimeoutError(seconds: Double(seconds) + Double(attoseconds) / 1e18))
-            }
-        }
-    } onCancel: {
-        work.cancel()
+    guard let outcome = await Deadlines.shared.abandoning(limit: limit, giveUpAfter: early, when: giveUp, body) else {
+        let (seconds, attoseconds) = limit.components
+        throw TimeoutError(seconds: Double(seconds) + Double(attoseconds) / 1e18)
     }
-}
-
-/// True for the first caller only.
-private final class Once: Sendable {
-    private let done = Mutex(false)
-
-    var isClaimed: Bool { done.withLock { $0 } }
-
-    func claim() -> Bool {
-        done.withLock { done in
-            defer { done = true }
-            return !done
-        }
-    }
+    return try outcome.get()
 }
