@@ -129,6 +129,10 @@ public protocol ThreadRepository: Sendable {
     /// of the batch is saved.
     /// - Throws: `TodoError.notFound` when an item's thread neither exists nor is `thread`.
     func saveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws
+    /// `saveItems` started now and awaited later (`PendingSave.durable()` returns or throws as `saveItems`
+    /// would), so that a caller overlaps the write with other work: the ChatKit server sends the response head
+    /// while a new thread is written. The file store queues the append before it returns.
+    func beginSaveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async -> PendingSave
     /// Records `kind` as the user's feedback on each of `itemIDs` of the thread, replacing earlier feedback on
     /// the same item, as one durable write. Everything is checked first: nothing is saved when one id is bad.
     /// Feedback goes with its item (deleting the item or the thread deletes it); replacing an item keeps it.
@@ -149,4 +153,24 @@ extension ThreadRepository {
         if let thread { try await saveThread(thread, for: user) }
         for item in items { try await saveItem(item, for: user) }
     }
+
+    /// The fallback: `saveItems` in a task of its own.
+    public func beginSaveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async -> PendingSave {
+        let saving = Task { try await saveItems(items, thread: thread, for: user) }
+        return PendingSave { try await saving.value }
+    }
+}
+
+/// A write started by `ThreadRepository.beginSaveItems`.
+public struct PendingSave: Sendable {
+    private let wait: @Sendable () async throws -> Void
+
+    /// - Parameter wait: returns once the write is durable; throws its error.
+    public init(_ wait: @escaping @Sendable () async throws -> Void) { self.wait = wait }
+
+    /// A write that failed before it started.
+    public init(failed error: any Error) { self.wait = { throw error } }
+
+    /// Returns once the write is durable; throws what `saveItems` would have thrown.
+    public func durable() async throws { try await wait() }
 }

@@ -27,17 +27,15 @@ extension ChatKitServer {
         let thread = StoredThread(id: Self.newID("thr"), createdAt: now, payload: ChatKitWire.threadPayload(title: nil).text)
         let message = ChatKitWire.userMessage(id: Self.newID("msg"), threadID: thread.id, createdAt: now, input: input)
         let server = self
-        // The write starts now, while the response head goes out and the stream is set up; the stream still
-        // waits for it before its first event.
-        let threads = self.threads
-        let items = Self.storedItem(message).map { [$0] } ?? []
-        let saving = Task { try await threads.saveItems(items, thread: thread, for: user) }
+        // The write is queued now and runs while the response head goes out and the stream is set up; the
+        // stream still waits for it before its first event.
+        let saving = await threads.beginSaveItems(Self.storedItem(message).map { [$0] } ?? [], thread: thread, for: user)
         return ChatKitStream { emit in
             defer { permit.release() }
             // The thread and its first message are durable before anything names them: a client never sees a
             // `thread.created` for a thread that a crash or a failed write would lose.
             do {
-                try await saving.value
+                try await saving.durable()
             } catch {
                 server.logger.error("chatkit: could not save a new thread", metadata: ["error": "\(error)"])
                 emit(Self.storeErrorEvent(error, otherwise: "The message could not be saved."))

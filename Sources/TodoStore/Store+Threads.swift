@@ -63,6 +63,16 @@ extension Store {
         try await stageItems(items, thread: thread, for: user)?.wait()
     }
 
+    /// Queues the append before it returns (no task of its own); the fdatasync is awaited by `durable()`.
+    public nonisolated func beginSaveItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async -> PendingSave {
+        do {
+            let ticket = try await stageItems(items, thread: thread, for: user)
+            return PendingSave { try await ticket?.wait() }
+        } catch {
+            return PendingSave(failed: error)
+        }
+    }
+
     /// `saveItems` up to the queued append: its ticket, or nil when there is nothing to write.
     private func stageItems(_ items: [StoredItem], thread: StoredThread?, for user: UserID) async throws -> DurableTicket? {
         try await usable()
