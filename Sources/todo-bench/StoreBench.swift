@@ -39,6 +39,15 @@ func runStoreBench(directory: String, quick: Bool) async throws {
     ratios.sort()
     print(String(format: "group commit speed-up at 16 clients: %.1fx median of %d paired rounds (range %.1f-%.1fx; goal >= 10x)",
                  ratios[ratios.count / 2], ratios.count, ratios.first!, ratios.last!))
+    // Where a group-commit cycle goes: the disk's own write + fdatasync, and the rest (the acknowledged writers
+    // waking and staging their next adds), which bounds the ratio on this machine.
+    let disk = try measureBareSync(dir: directory + "/bare", count: quick ? 100 : 400)
+    let g = groups.sorted { $0.perSecond < $1.perSecond }[groups.count / 2]
+    let perSync = Double(g.total) / Double(max(g.syncs, 1))
+    let cycle = 1000 * perSync / g.perSecond
+    print(String(format: "  one group-commit cycle: %.3f ms for %.1f adds; a bare write + fdatasync of one line on this disk: p50 %.3f ms, "
+                 + "so %.3f ms of each cycle is the writers coming back (%.1f us per add)",
+                 cycle, perSync, disk, max(cycle - disk, 0), 1000 * max(cycle - disk, 0) / perSync))
 
     let count = 100_000
     let loadDir = directory + "/load"
@@ -121,6 +130,26 @@ private func measureAdds(dir: String, clients: Int, each: Int, groupCommit: Bool
     try? FileManager.default.removeItem(atPath: dir)
     let pick = { (q: Double) in latencies[min(latencies.count - 1, Int(Double(latencies.count) * q))] }
     return AddFigures(clients: clients, total: latencies.count, perSecond: Double(latencies.count) / elapsed, p50: pick(0.5), p99: pick(0.99), syncs: syncs)
+}
+
+/// The p50 of `count` appends of one 200-byte line, each followed by fdatasync, through the store's own
+/// POSIX backend (the disk's floor for one durable write, without the store around it).
+private func measureBareSync(dir: String, count: Int) throws -> Double {
+    try? FileManager.default.removeItem(atPath: dir)
+    let backend = POSIXStorage()
+    try backend.createDirectory(dir)
+    let file = try backend.open(dir + "/bare.jsonl", mode: .append)
+    defer { backend.close(file); try? FileManager.default.removeItem(atPath: dir) }
+    let line = [UInt8](repeating: UInt8(ascii: "x"), count: 199) + [UInt8(ascii: "\n")]
+    var times: [Double] = []
+    for _ in 0..<count {
+        let t0 = ContinuousClock.now
+        try backend.write(file, line)
+        try backend.fdatasync(file)
+        times.append(seconds(ContinuousClock.now - t0) * 1000)
+    }
+    times.sort()
+    return times[times.count / 2]
 }
 
 /// Writes a data directory with one user holding `tasks` tasks, in the store's own format.
