@@ -19,7 +19,7 @@ extension HTTPServer {
             case .json(let value):
                 return jsonResponse(value)
             case .stream(let stream):
-                return sseResponse(stream)
+                return sseResponse(stream, on: context.eventLoop)
             }
         }
 
@@ -41,7 +41,7 @@ extension HTTPServer {
 
     /// `text/event-stream` of ChatKit events; a failed write (client gone) cancels the turn. Events that
     /// queue up while a write is in flight go out together in the next write (`SSEFrameQueue`).
-    static func sseResponse(_ stream: ChatKitStream) -> Response {
+    static func sseResponse(_ stream: ChatKitStream, on loop: any EventLoop) -> Response {
         let headers: HTTPFields = [.contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-cache"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let frames = SSEFrameQueue()
@@ -50,8 +50,12 @@ extension HTTPServer {
                     await stream.run { event in frames.append(ChatKitWire.sseFrame(event)) }
                     frames.finish()
                 }
-                while let bytes = await frames.next() {
-                    try await writer.write(ByteBuffer(bytes: bytes))
+                // The writer runs on the connection's event loop (the turn above does not: it was started
+                // before): an append resumes it there, and its writes reach the channel without another hop.
+                try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+                    while let bytes = await frames.next() {
+                        try await writer.write(ByteBuffer(bytes: bytes))
+                    }
                 }
                 try await group.waitForAll()
             }

@@ -1,4 +1,5 @@
 public import Hummingbird
+public import NIOCore
 public import TodoCore
 
 // MARK: - TodoRequestContext
@@ -13,10 +14,13 @@ public struct TodoRequestContext: RequestContext, Sendable {
     public var viaCookie = false
     /// The session cookie value, when authenticated by it.
     public var sessionID: String?
+    /// The event loop of the request's connection (where a streamed response's writes run; see `sseResponse`).
+    public let eventLoop: any EventLoop
 
     /// - Parameter source: the channel source.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.eventLoop = source.channel.eventLoop
     }
 
     /// 1 MiB, enforced by `request.collectBody` and `request.decode`.
