@@ -34,15 +34,15 @@ func runStoreBench(directory: String, quick: Bool) async throws {
         plains.append(p)
         ratios.append(g.perSecond / p.perSecond)
     }
-    print(groups.sorted { $0.perSecond < $1.perSecond }[groups.count / 2].line("16 clients, group commit"))
-    print(plains.sorted { $0.perSecond < $1.perSecond }[plains.count / 2].line("16 clients, one fdatasync per write"))
+    let g = middle(groups)
+    print(g.line("16 clients, group commit"))
+    print(middle(plains).line("16 clients, one fdatasync per write"))
     ratios.sort()
     print(String(format: "group commit speed-up at 16 clients: %.1fx median of %d paired rounds (range %.1f-%.1fx; goal >= 10x)",
                  ratios[ratios.count / 2], ratios.count, ratios.first!, ratios.last!))
     // Where a group-commit cycle goes: the disk's own write + fdatasync, and the rest (the acknowledged writers
     // waking and staging their next adds), which bounds the ratio on this machine.
     let disk = try measureBareSync(dir: directory + "/bare", count: quick ? 100 : 400)
-    let g = groups.sorted { $0.perSecond < $1.perSecond }[groups.count / 2]
     let perSync = Double(g.total) / Double(max(g.syncs, 1))
     let cycle = 1000 * perSync / g.perSecond
     print(String(format: "  one group-commit cycle: %.3f ms for %.1f adds; a bare write + fdatasync of one line on this disk: p50 %.3f ms, "
@@ -98,7 +98,12 @@ private struct AddFigures {
 private func median(_ rounds: Int, _ run: () async throws -> AddFigures) async throws -> AddFigures {
     var all: [AddFigures] = []
     for _ in 0..<rounds { all.append(try await run()) }
-    return all.sorted { $0.perSecond < $1.perSecond }[all.count / 2]
+    return middle(all)
+}
+
+/// The round with the median throughput.
+private func middle(_ rounds: [AddFigures]) -> AddFigures {
+    rounds.sorted { $0.perSecond < $1.perSecond }[rounds.count / 2]
 }
 
 private func measureAdds(dir: String, clients: Int, each: Int, groupCommit: Bool, logger: Logger) async throws -> AddFigures {
